@@ -1,0 +1,3 @@
+from reftrack.cli.main import run
+
+run()

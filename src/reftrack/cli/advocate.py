@@ -1,0 +1,253 @@
+"""`reftrack advocate …`: the people who can refer you."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from reftrack import dates
+from reftrack.cli import common
+from reftrack.cli.common import FormatOption, OnOption, OutputFormat
+from reftrack.enums import EventKind, Segment, Source
+
+app = typer.Typer(help="Advocates: customers and contacts who can refer you.", no_args_is_help=True)
+
+CompanyOption = Annotated[str | None, typer.Option("--company", help="Company or organisation.")]
+EmailOption = Annotated[str | None, typer.Option("--email", help="E-mail address.")]
+PhoneOption = Annotated[str | None, typer.Option("--phone", help="Phone number (kept as typed).")]
+NpsOption = Annotated[
+    int | None,
+    typer.Option("--nps", help="NPS score 0–10 (recorded as of today).", show_default=False),
+]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help=f"Customer since: {dates.DATE_HELP}.")
+]
+SourceOption = Annotated[
+    Source | None, typer.Option("--source", help="How they became a customer.")
+]
+TagOption = Annotated[
+    list[str] | None, typer.Option("--tag", help="A tag; repeat for more.", show_default=False)
+]
+NoteOption = Annotated[str | None, typer.Option("--note", help="Free notes.")]
+AdvocateArg = Annotated[str, typer.Argument(help="Name (or part of it) or id.")]
+
+
+def _show_one(advocate: Any, fmt: OutputFormat) -> None:
+    from reftrack import render
+    from reftrack.records import ADVOCATE_COLUMNS, advocate_row
+
+    row = advocate_row(advocate)
+    if fmt is OutputFormat.table:
+        render.message(f"advocate #{advocate.id} {advocate.name}")
+    else:
+        render.emit([row], ADVOCATE_COLUMNS, fmt.value)
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="Full name.")],
+    company: CompanyOption = None,
+    email: EmailOption = None,
+    phone: PhoneOption = None,
+    nps: NpsOption = None,
+    since: SinceOption = None,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    note: NoteOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Add an advocate.
+
+    Example: reftrack advocate add "Anna de Vries" --company Beta --nps 9 --since 2024-05-01
+    """
+    from reftrack.services import advocates
+
+    with common.write_session() as session:
+        advocate = advocates.add_advocate(
+            session,
+            name=name,
+            on=common.today(),
+            company=company,
+            email=email,
+            phone=phone,
+            nps=nps,
+            customer_since=common.maybe_date(since, what="--since"),
+            source=source,
+            tags=tag,
+            notes=note,
+        )
+    _show_one(advocate, fmt)
+
+
+SEGMENT_TABLE = [
+    ("id", "id"),
+    ("name", "name"),
+    ("company", "company"),
+    ("nps", "nps"),
+    ("customer_since", "customer since"),
+    ("tags", "tags"),
+    ("email", "email"),
+    ("phone", "phone"),
+]
+
+
+@app.command("list")
+def list_(
+    segment: Annotated[
+        Segment | None, typer.Option("--segment", help="Only this NPS segment.")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only advocates with this tag.")] = None,
+    archived: Annotated[
+        bool, typer.Option("--archived", help="Show archived ones instead.")
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List advocates by name.
+
+    Example: reftrack advocate list --segment promoter --format csv
+    """
+    from reftrack import render
+    from reftrack.records import ADVOCATE_COLUMNS, advocate_row
+    from reftrack.services import advocates
+
+    with common.read_session() as session:
+        found = advocates.list_advocates(session, segment=segment, tag=tag, archived=archived)
+        rows = [advocate_row(a) for a in found]
+    render.emit(
+        rows, ADVOCATE_COLUMNS, fmt.value, table_columns=SEGMENT_TABLE, empty="no advocates match"
+    )
+
+
+@app.command("show")
+def show(
+    advocate: AdvocateArg,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Show an advocate's profile: details, NPS history, asks, referrals, open follow-ups.
+
+    Example: reftrack advocate show anna
+    """
+    from reftrack.cli import profile_view
+    from reftrack.services import advocates, lookup
+
+    with common.read_session() as session:
+        found = advocates.profile(session, advocate=lookup.advocate(session, advocate))
+    profile_view.show(found, fmt, currency=common.settings().currency)
+
+
+@app.command("edit")
+def edit(
+    advocate: AdvocateArg,
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    company: CompanyOption = None,
+    email: EmailOption = None,
+    phone: PhoneOption = None,
+    nps: NpsOption = None,
+    since: SinceOption = None,
+    source: SourceOption = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="Replace the tags; repeat for more.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Replace the notes.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Change an advocate's details; only the options given change.
+
+    Example: reftrack advocate edit anna --email anna@beta.nl --tag logistics --tag vip
+    """
+    from reftrack.errors import InvalidInputError
+    from reftrack.services import advocates, lookup
+
+    changes: dict[str, Any] = {
+        key: value
+        for key, value in {
+            "name": name,
+            "company": company,
+            "email": email,
+            "phone": phone,
+            "nps": nps,
+            "source": source,
+            "tags": tag,
+            "notes": note,
+        }.items()
+        if value is not None
+    }
+    if since is not None:
+        changes["customer_since"] = common.maybe_date(since, what="--since")
+    if not changes:
+        raise InvalidInputError("nothing to change; give at least one option (see --help)")
+    with common.write_session() as session:
+        found = lookup.advocate(session, advocate)
+        advocates.edit_advocate(session, advocate=found, changes=changes, on=common.today())
+    _show_one(found, fmt)
+
+
+@app.command("score")
+def score(
+    advocate: AdvocateArg,
+    nps: Annotated[int, typer.Argument(help="NPS score 0–10.", show_default=False)],
+    on: OnOption = None,
+) -> None:
+    """Record an NPS answer (the history is kept; the profile shows the latest).
+
+    Example: reftrack advocate score anna 9 --on 2026-03-01
+    """
+    from reftrack import render
+    from reftrack.enums import segment_of
+    from reftrack.services import advocates, lookup
+
+    with common.write_session() as session:
+        found = lookup.advocate(session, advocate)
+        entry = advocates.record_score(session, advocate=found, score=nps, on=common.when(on))
+    render.message(
+        f"{found.name}: NPS {entry.score} on {entry.scored_on} ({segment_of(entry.score)})"
+    )
+
+
+def _event(advocate: str, kind: EventKind, on: str | None, note: str | None) -> None:
+    from reftrack import render
+    from reftrack.services import advocates, lookup
+
+    with common.write_session() as session:
+        found = lookup.advocate(session, advocate)
+        event = advocates.record_event(
+            session, advocate=found, kind=kind, on=common.when(on), note=note
+        )
+    render.message(f"{found.name}: {kind.value} on {event.happened_on}")
+
+
+@app.command("milestone")
+def milestone(advocate: AdvocateArg, on: OnOption = None, note: NoteOption = None) -> None:
+    """Record a value milestone (a good moment to ask soon after).
+
+    Example: reftrack advocate milestone anna --note "first year ROI review: 3x"
+    """
+    _event(advocate, EventKind.milestone, on, note)
+
+
+@app.command("complaint")
+def complaint(advocate: AdvocateArg, on: OnOption = None, note: NoteOption = None) -> None:
+    """Record a complaint (asks are refused for a while after one).
+
+    Example: reftrack advocate complaint anna --note "late delivery"
+    """
+    _event(advocate, EventKind.complaint, on, note)
+
+
+@app.command("archive")
+def archive(
+    advocate: AdvocateArg,
+    undo: Annotated[bool, typer.Option("--undo", help="Bring an archived advocate back.")] = False,
+) -> None:
+    """Archive an advocate: kept with their history, left out of lists and suggestions.
+
+    Example: reftrack advocate archive "Jan Smit"
+    """
+    from reftrack import render
+    from reftrack.services import advocates, lookup
+
+    with common.write_session() as session:
+        found = lookup.advocate(session, advocate)
+        advocates.set_archived(session, advocate=found, archived=not undo)
+    render.message(f"{found.name} {'restored' if undo else 'archived'}")

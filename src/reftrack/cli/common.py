@@ -1,0 +1,110 @@
+"""What every command shares: the global state, the ``--format`` option, date parsing,
+sessions. No SQLAlchemy at import time (see cli/__init__.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from reftrack import dates
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from reftrack.config import Settings
+    from reftrack.db import Database
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="table (for people), csv or json (for scripts)."),
+]
+
+
+@dataclass
+class State:
+    db_option: str | None = None
+    settings: Settings | None = None
+    database: Database | None = None
+
+
+state = State()
+
+
+def reset(db_option: str | None) -> None:
+    """Called by the root callback at the start of every invocation."""
+    from reftrack import render
+
+    if state.database is not None:
+        state.database.engine.dispose()
+    state.db_option = db_option
+    state.settings = None
+    state.database = None
+    render.reset_consoles()
+
+
+def settings() -> Settings:
+    if state.settings is None:
+        from reftrack.config import load_settings
+
+        state.settings = load_settings()
+    return state.settings
+
+
+def database_url() -> str:
+    from reftrack.db import resolve_url
+
+    return resolve_url(state.db_option)
+
+
+def database() -> Database:
+    if state.database is None:
+        from reftrack.db import open_database
+
+        state.database = open_database(database_url(), busy_timeout_ms=settings().busy_timeout_ms)
+    return state.database
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    with database().session() as session:
+        yield session
+
+
+@contextmanager
+def write_session() -> Iterator[Session]:
+    """One transaction holding the write lock from its first statement (BEGIN IMMEDIATE)."""
+    with database().session(write=True) as session:
+        yield session
+
+
+def today() -> date:
+    return dates.today()
+
+
+def when(text: str | None, *, what: str = "--on") -> date:
+    """A date option that defaults to today."""
+    base = today()
+    return base if text is None else dates.parse_date(text, base=base, what=what)
+
+
+def maybe_date(text: str | None, *, what: str) -> date | None:
+    return None if text is None else dates.parse_date(text, base=today(), what=what)
+
+
+OnOption = Annotated[
+    str | None,
+    typer.Option("--on", help=f"When it happened (default today): {dates.DATE_HELP}."),
+]

@@ -1,0 +1,122 @@
+"""`reftrack followup …`: dated actions; most are made by the rules, some by hand."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from reftrack import dates
+from reftrack.cli import common
+from reftrack.cli.common import FormatOption, OnOption, OutputFormat
+
+app = typer.Typer(help="Follow-ups: what to do, and when.", no_args_is_help=True)
+
+FOLLOWUP_TABLE = [
+    ("id", "id"),
+    ("due_on", "due"),
+    ("kind", "kind"),
+    ("advocate", "advocate"),
+    ("prospect", "prospect"),
+    ("note", "note"),
+    ("done_on", "done"),
+]
+FollowUpArg = Annotated[str, typer.Argument(help="Follow-up id (see `reftrack due`).")]
+
+
+def followup_rows(views: list[Any]) -> list[dict[str, Any]]:
+    from reftrack.records import followup_row
+
+    return [followup_row(v.follow_up, v.advocate_name, v.prospect) for v in views]
+
+
+@app.command("add")
+def add(
+    note: Annotated[str, typer.Argument(help="What to do.")],
+    due: Annotated[str, typer.Option("--due", help=f"When: {dates.DATE_HELP}.")],
+    advocate: Annotated[str | None, typer.Option("--advocate", help="About this advocate.")] = None,
+    referral: Annotated[str | None, typer.Option("--referral", help="About this referral.")] = None,
+    ask: Annotated[str | None, typer.Option("--ask", help="About this ask (id).")] = None,
+) -> None:
+    """Add a follow-up of your own.
+
+    Example: reftrack followup add --advocate anna --due friday "send the case study"
+    """
+    from reftrack import render
+    from reftrack.services import followups, lookup
+
+    due_on = common.when(due, what="--due")
+    with common.write_session() as session:
+        follow_up = followups.add_follow_up(
+            session,
+            due_on=due_on,
+            note=note,
+            advocate=lookup.advocate(session, advocate) if advocate else None,
+            referral=lookup.referral(session, referral) if referral else None,
+            ask=lookup.ask(session, ask) if ask else None,
+        )
+    render.message(f"follow-up #{follow_up.id} due {follow_up.due_on}")
+
+
+@app.command("list")
+def list_(
+    all_: Annotated[bool, typer.Option("--all", help="Include done ones.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List open follow-ups by due date (--all: done ones too).
+
+    Example: reftrack followup list --format json
+    """
+    from reftrack import render
+    from reftrack.records import FOLLOWUP_COLUMNS
+    from reftrack.services import followups
+
+    with common.read_session() as session:
+        rows = followup_rows(followups.views(session, include_done=all_))
+    render.emit(
+        rows, FOLLOWUP_COLUMNS, fmt.value, table_columns=FOLLOWUP_TABLE, empty="no follow-ups"
+    )
+
+
+@app.command("done")
+def done(
+    follow_up: FollowUpArg,
+    on: OnOption = None,
+    note: Annotated[str | None, typer.Option("--note", help="What came of it.")] = None,
+) -> None:
+    """Mark a follow-up done; a done thank-you records that the referrer was thanked.
+
+    Example: reftrack followup done 42 --note "called, meeting on Tuesday"
+    """
+    from reftrack import render
+    from reftrack.services import followups, lookup
+
+    with common.write_session() as session:
+        found = lookup.follow_up(session, follow_up)
+        followups.mark_done(
+            session, follow_up=found, on=common.when(on), outcome=note, settings=common.settings()
+        )
+    render.message(f"follow-up #{found.id} done on {found.done_on}")
+
+
+@app.command("snooze")
+def snooze(
+    follow_up: FollowUpArg,
+    when: Annotated[str, typer.Argument(help="A date, or a duration: +2w, 3m, friday.")],
+) -> None:
+    """Move a follow-up to a later date; long snoozes (months) are fine.
+
+    Example: reftrack followup snooze 42 +3m
+    """
+    from reftrack import render
+    from reftrack.services import followups, lookup
+
+    today = common.today()
+    text = when.strip()
+    if text[:1].isdigit() and text[-1:].lower() in "dwmy" and "-" not in text:
+        text = "+" + text  # a bare duration such as 3m means "from today"
+    until = dates.parse_date(text, base=today, what="snooze")
+    with common.write_session() as session:
+        found = lookup.follow_up(session, follow_up)
+        followups.snooze(session, follow_up=found, until=until, today=today)
+    render.message(f"follow-up #{found.id} now due {found.due_on}")

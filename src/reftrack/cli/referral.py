@@ -1,0 +1,224 @@
+"""`reftrack referral …`: prospects introduced to you, through their stages."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from reftrack.cli import common
+from reftrack.cli.common import FormatOption, OnOption, OutputFormat
+from reftrack.enums import Status
+
+app = typer.Typer(help="Referrals: prospects introduced by an advocate.", no_args_is_help=True)
+
+REFERRAL_TABLE = [
+    ("id", "id"),
+    ("received_on", "received"),
+    ("prospect", "prospect"),
+    ("company", "company"),
+    ("advocate", "from"),
+    ("status", "status"),
+    ("value", "value"),
+    ("phone", "phone"),
+    ("email", "email"),
+]
+ReferralArg = Annotated[str, typer.Argument(help="Prospect name (or part of it) or id.")]
+
+
+def _emit_one(referral: Any, advocate_name: str, fmt: OutputFormat, said: str) -> None:
+    from reftrack import render
+    from reftrack.records import REFERRAL_COLUMNS, referral_row
+
+    if fmt is OutputFormat.table:
+        render.message(said)
+    else:
+        render.emit([referral_row(referral, advocate_name)], REFERRAL_COLUMNS, fmt.value)
+
+
+@app.command("add")
+def add(
+    advocate: Annotated[str, typer.Argument(help="Who referred: name or id.")],
+    prospect: Annotated[str, typer.Argument(help="The prospect's name.")],
+    company: Annotated[str | None, typer.Option("--company", help="Prospect's company.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Prospect's e-mail.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Prospect's phone.")] = None,
+    ask: Annotated[
+        str | None,
+        typer.Option("--ask", help="The ask it answers (id); default: the advocate's pending ask."),
+    ] = None,
+    organic: Annotated[bool, typer.Option("--organic", help="It came unasked.")] = False,
+    on: OnOption = None,
+    note: Annotated[str | None, typer.Option("--note", help="Free notes.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Log a referral: thank the advocate today, contact the prospect tomorrow.
+
+    Without --ask or --organic it answers the advocate's latest pending ask, if any.
+    Always get the prospect's details, even when the advocate "will make the intro".
+
+    Example: reftrack referral add anna "Piet Bakker" --company Gamma --phone 0612345678
+    """
+    from reftrack.errors import InvalidInputError
+    from reftrack.models import Ask
+    from reftrack.services import lookup, referrals
+    from reftrack.services.asks import latest_pending
+
+    if ask and organic:
+        raise InvalidInputError("--ask and --organic contradict each other; give one")
+    with common.write_session() as session:
+        who = lookup.advocate(session, advocate)
+        on_date = common.when(on)
+        answered: Ask | None
+        if ask:
+            answered = lookup.ask(session, ask)
+        else:
+            answered = None if organic else latest_pending(session, advocate=who, on=on_date)
+        referral = referrals.add_referral(
+            session,
+            advocate=who,
+            prospect=prospect,
+            on=on_date,
+            settings=common.settings(),
+            ask=answered,
+            company=company,
+            email=email,
+            phone=phone,
+            notes=note,
+        )
+    origin = f"answers ask #{answered.id}" if answered else "organic"
+    _emit_one(
+        referral,
+        who.name,
+        fmt,
+        f"referral #{referral.id}: {referral.prospect} from {who.name} ({origin}); "
+        f"thank {who.name} today",
+    )
+
+
+@app.command("list")
+def list_(
+    status: Annotated[Status | None, typer.Option("--status", help="Only this stage.")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Only referrals not won or lost.")] = False,
+    advocate: Annotated[
+        str | None, typer.Option("--advocate", help="Only this advocate's.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List referrals, newest first.
+
+    Example: reftrack referral list --open
+    """
+    from reftrack import render
+    from reftrack.records import REFERRAL_COLUMNS, referral_row
+    from reftrack.services import lookup, referrals
+
+    with common.read_session() as session:
+        who = lookup.advocate(session, advocate) if advocate else None
+        rows = [
+            referral_row(r, name)
+            for r, name in referrals.list_referrals(
+                session, status=status, open_only=open_, advocate=who
+            )
+        ]
+    render.emit(
+        rows, REFERRAL_COLUMNS, fmt.value, table_columns=REFERRAL_TABLE, empty="no referrals match"
+    )
+
+
+@app.command("show")
+def show(referral: ReferralArg, fmt: FormatOption = OutputFormat.table) -> None:
+    """Show a referral with its follow-ups.
+
+    Example: reftrack referral show "Piet Bakker"
+    """
+    from reftrack import render
+    from reftrack.models import Advocate
+    from reftrack.records import followup_row, referral_row
+    from reftrack.services import followups, lookup
+
+    with common.read_session() as session:
+        found = lookup.referral(session, referral)
+        advocate = session.get(Advocate, found.advocate_id)
+        name = advocate.name if advocate else None
+        row = referral_row(found, name)
+        steps = [
+            followup_row(v.follow_up, name, found.prospect)
+            for v in followups.views(session, include_done=True)
+            if v.follow_up.referral_id == found.id
+        ]
+    if fmt is not OutputFormat.table:
+        render.write_object({"referral": row, "follow_ups": steps})
+        return
+    for key, value in row.items():
+        if value not in (None, ""):
+            sys.stdout.write(f"{key.ljust(12)}  {value}\n")
+    sys.stdout.write("\n")
+    render.print_table(
+        steps,
+        [
+            ("id", "id"),
+            ("due_on", "due"),
+            ("kind", "kind"),
+            ("note", "note"),
+            ("done_on", "done"),
+            ("outcome", "outcome"),
+        ],
+        title="Follow-ups",
+        empty="no follow-ups",
+    )
+
+
+@app.command("move")
+def move(
+    referral: ReferralArg,
+    stage: Annotated[Status, typer.Argument(help="The new stage.", metavar="STAGE")],
+    value: Annotated[
+        str | None, typer.Option("--value", help="With won: the deal's value.")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="With lost: why.")] = None,
+    on: OnOption = None,
+    make_advocate: Annotated[
+        bool | None,
+        typer.Option(
+            "--make-advocate/--no-make-advocate",
+            help="With won: add the new customer as an advocate (asked on a terminal).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Move a referral to a stage: new, contacted, meeting, proposal, won or lost.
+
+    Open stages schedule the next contact 3 days out; won schedules a thank-you and
+    offers to add the new customer as an advocate (source referral).
+
+    Example: reftrack referral move "Piet Bakker" won --value 12500 --make-advocate
+    """
+    from reftrack import render
+    from reftrack.money import parse_money
+    from reftrack.services import lookup, referrals
+
+    cents = parse_money(value, what="--value") if value is not None else None
+    advocate = None
+    with common.write_session() as session:
+        found = lookup.referral(session, referral)
+        referrals.move_referral(
+            session,
+            referral=found,
+            stage=stage,
+            on=common.when(on),
+            settings=common.settings(),
+            value_cents=cents,
+            reason=reason,
+        )
+        if stage is Status.won and make_advocate:
+            advocate = referrals.make_advocate(session, referral=found)
+    render.message(f"referral #{found.id} {found.prospect}: {found.status}")
+    # asked after the commit: the write lock is never held while a person thinks
+    offer = stage is Status.won and make_advocate is None and sys.stdin.isatty()
+    if offer and typer.confirm(f"Add {found.prospect} as an advocate?", default=True):
+        with common.write_session() as session:
+            advocate = referrals.make_advocate(session, referral=found)
+    if advocate is not None:
+        render.message(f"advocate #{advocate.id} {advocate.name} added (source referral)")

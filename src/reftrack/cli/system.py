@@ -1,0 +1,127 @@
+"""`reftrack demo`, `backup`, `doctor` and `config show`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reftrack.cli import common
+from reftrack.cli.common import FormatOption, OutputFormat
+
+config_app = typer.Typer(help="Settings: cadences, guards, currency.", no_args_is_help=True)
+
+
+def demo(
+    folder: Annotated[
+        Path | None,
+        typer.Option("--folder", help="Where to put demo.db (default: a new temporary folder)."),
+    ] = None,
+) -> None:
+    """Build a sample database in a temporary folder and show it; your own data is untouched.
+
+    Example: reftrack demo
+    """
+    import tempfile
+
+    from reftrack import render
+    from reftrack.db import open_database
+    from reftrack.services.demo import build_demo
+
+    where = folder or Path(tempfile.mkdtemp(prefix="reftrack-demo-"))
+    path = where / "demo.db"
+    if path.exists():
+        from reftrack.errors import InvalidInputError
+
+        raise InvalidInputError(f"{path} exists already; give another --folder")
+    database = open_database(f"sqlite:///{path.resolve()}")
+    with database.session(write=True) as session:
+        summary = build_demo(session, today=common.today(), settings=common.settings())
+    database.engine.dispose()
+    sys.stdout.write(
+        f"Demo database: {path}\n"
+        f"  {summary.advocates} advocates, {summary.asks} asks, {summary.referrals} referrals "
+        f"({summary.won} won), {summary.open_follow_ups} open follow-ups\n\n"
+        "Explore it:\n"
+        f"  export REFTRACK_DB={path}\n"
+        "  reftrack due --within 7d\n"
+        "  reftrack advocate list --segment promoter\n"
+        "  reftrack referral list --open\n\n"
+    )
+    common.state.db_option = str(path)
+    common.state.database = None
+    render.message("what is due in the demo today:")
+    from reftrack.cli.reports import due
+
+    due(within=None, as_of=None, exit_code=False, quiet=False, fmt=OutputFormat.table)
+
+
+def backup(
+    target: Annotated[Path, typer.Argument(help="The backup file to write.")],
+) -> None:
+    """Copy the database to a file, safely even while cron or you are writing to it.
+
+    Example: reftrack backup ~/backups/reftrack-$(date +%F).db
+    """
+    from reftrack import render
+    from reftrack.services.maintenance import backup as run_backup
+
+    size = run_backup(common.database(), target)
+    render.message(f"backup written: {target} ({size:,} bytes)")
+
+
+def doctor(fmt: FormatOption = OutputFormat.table) -> None:
+    """Check the database: paths, schema version, row counts, integrity, foreign keys, WAL.
+
+    Exits 1 when anything is wrong. Example: reftrack doctor
+    """
+    from reftrack import render
+    from reftrack.config import config_path
+    from reftrack.errors import ExitCode
+    from reftrack.services.maintenance import check
+
+    health = check(common.database())
+    report = {
+        "database": str(health.path or health.url),
+        "config": str(config_path()),
+        "schema_version": health.schema_version,
+        "schema_expected": health.schema_head,
+        "integrity_check": health.integrity,
+        "foreign_key_problems": health.foreign_key_problems,
+        "journal_mode": health.journal_mode,
+        "counts": health.counts,
+        "problems": health.problems,
+        "ok": health.ok,
+    }
+    if fmt is OutputFormat.table:
+        for key, value in report.items():
+            if key == "counts":
+                value = ", ".join(f"{table} {count}" for table, count in health.counts.items())
+            sys.stdout.write(f"{key.ljust(21)} {value}\n")
+    else:
+        render.write_object(report)
+    if not health.ok:
+        render.message("error: " + "; ".join(health.problems))
+        raise typer.Exit(ExitCode.ERROR)
+
+
+@config_app.command("show")
+def config_show(fmt: FormatOption = OutputFormat.table) -> None:
+    """Print every setting's effective value and where it came from.
+
+    Example: reftrack config show
+    """
+    from reftrack import render
+    from reftrack.config import config_path, settings_rows
+
+    rows = settings_rows(common.settings())
+    render.emit(rows, ["key", "value", "source"], fmt.value, title=f"config file: {config_path()}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+    app.command("backup")(backup)
+    app.command("doctor")(doctor)
+    app.add_typer(config_app, name="config")

@@ -1,0 +1,125 @@
+"""Settings: every number of the rules (PRODUCT.md §4) and the currency, from config.toml.
+
+``<user_config_dir>/config.toml`` (or ``REFTRACK_CONFIG``) may set any of them; the rest keep
+their defaults. ``reftrack config show`` prints each effective value and where it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from reftrack.errors import ConfigError
+
+CONFIG_ENV = "REFTRACK_CONFIG"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # [cadence] days from the event to the follow-up it creates
+    check_ask_days: int = 7
+    circle_back_days: int = 75
+    thank_days: int = 0
+    first_contact_days: int = 1
+    next_contact_days: int = 3
+    # [guards] when an ask is refused
+    ask_cooldown_days: int = 60
+    min_nps_to_ask: int = 5
+    onboarding_days: int = 30
+    complaint_days: int = 30
+    # [suggest] ranking for `next`
+    milestone_boost_days: int = 30
+    promoter_asked_days: int = 75
+    # [money]
+    currency: str = "EUR"
+    # [database]
+    busy_timeout_ms: int = 30_000
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+# key → section in the TOML file
+SECTIONS: dict[str, str] = {
+    "check_ask_days": "cadence",
+    "circle_back_days": "cadence",
+    "thank_days": "cadence",
+    "first_contact_days": "cadence",
+    "next_contact_days": "cadence",
+    "ask_cooldown_days": "guards",
+    "min_nps_to_ask": "guards",
+    "onboarding_days": "guards",
+    "complaint_days": "guards",
+    "milestone_boost_days": "suggest",
+    "promoter_asked_days": "suggest",
+    "currency": "money",
+    "busy_timeout_ms": "database",
+}
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV]).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("reftrack", appauthor=False)) / "config.toml"
+
+
+def _check(key: str, value: Any, default: Any) -> Any:
+    where = f"{SECTIONS[key]}.{key}"
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(
+                f"config {where} must be a whole number, not {value!r}; fix config.toml"
+            )
+        if value < 0:
+            raise ConfigError(f"config {where} must not be negative ({value}); fix config.toml")
+        if key == "min_nps_to_ask" and value > 11:
+            raise ConfigError(f"config {where} must be 0–11 ({value}); fix config.toml")
+    elif not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"config {where} must be a text, not {value!r}; fix config.toml")
+    return value
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = config_path() if path is None else path
+    if not path.exists():
+        return Settings(sources={key: "default" for key in SECTIONS})
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(
+            f"config file {path} is not valid TOML ({error}); fix or remove it"
+        ) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path} ({error.strerror})") from None
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    known = {f.name for f in fields(Settings)} - {"sources"}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"config {section} must be a [section]; fix config.toml")
+        for key, value in table.items():
+            if key not in known or SECTIONS[key] != section:
+                hint = f" (it belongs in [{SECTIONS[key]}])" if key in SECTIONS else ""
+                raise ConfigError(f"config {section}.{key} is not a setting{hint}; fix config.toml")
+            values[key] = _check(key, value, getattr(defaults, key))
+            sources[key] = str(path)
+    for key in SECTIONS:
+        sources.setdefault(key, "default")
+    return Settings(**values, sources=sources)
+
+
+def settings_rows(settings: Settings) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": f"{SECTIONS[key]}.{key}",
+            "value": getattr(settings, key),
+            "source": settings.sources.get(key, "default"),
+        }
+        for key in SECTIONS
+    ]

@@ -1,0 +1,194 @@
+"""Where the database is, how to connect to it, sessions, and schema upgrades.
+
+Engines are made only by ``make_engine``, which sets the SQLite pragmas on every
+connection: foreign keys on, WAL (readers never block the writer), a busy timeout, and
+``BEGIN IMMEDIATE`` for write sessions so a cron job and a person typing queue for the
+write lock instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+from reftrack.errors import DatabaseError
+
+DB_ENV = "REFTRACK_DB"
+# Every schema revision this version knows, oldest first; the last is the head. A test
+# checks this against the Alembic scripts shipped in reftrack/migrations.
+SCHEMA_REVISIONS = ("0001",)
+SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
+DEFAULT_BUSY_TIMEOUT_MS = 30_000
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("reftrack", appauthor=False)) / "reftrack.db"
+
+
+def resolve_url(option: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """``--db`` first, then ``REFTRACK_DB``, then the user data dir; paths become URLs."""
+    env = os.environ if environ is None else environ
+    raw = option or env.get(DB_ENV) or str(default_path())
+    if "://" in raw:
+        return raw
+    return f"sqlite:///{Path(raw).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the folder of a new database; refuse things that cannot be one."""
+    if path.is_dir():
+        raise DatabaseError(
+            f"--db {path} is a directory; give a file path such as {path}/reftrack.db"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(
+            f"cannot create the database folder {path.parent} ({error.strerror}); "
+            "choose another --db path"
+        ) from None
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
+    """The one engine factory: pragmas on every connection, lock-up-front writes."""
+    path = sqlite_path(url)
+    if path is None:
+        return create_engine(url)
+    _prepare_sqlite_file(path)
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite would
+        # otherwise defer it and we could not ask for IMMEDIATE).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        write = connection.get_execution_options().get("reftrack_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def describe_failure(error: Exception, url: str) -> str:
+    """Turn a driver error into one line that names the problem and the fix."""
+    detail = str(getattr(error, "orig", error)).strip()
+    where = sqlite_path(url) or make_url(url).render_as_string(hide_password=True)
+    lowered = detail.lower()
+    if "file is not a database" in lowered:
+        return f"{where} is not a SQLite database; point --db at a reftrack database or a new file"
+    if "database is locked" in lowered:
+        return f"{where} stayed locked by another reftrack or program; try again when it finishes"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"{where} is read-only; make it writable (chmod u+w) or use a copy"
+    if "unable to open database file" in lowered:
+        return f"cannot open {where}; check that the folder exists and is writable"
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return f"the disk holding {where} is full; free some space and try again"
+    if "disk i/o error" in lowered:
+        return f"disk I/O error on {where}; check the disk and run `reftrack doctor`"
+    return f"database error on {where}: {detail}"
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        bind = self.engine.execution_options(reftrack_write=write)
+        try:
+            with Session(bind, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    if write:
+                        session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        except sa_exc.OperationalError as error:
+            raise DatabaseError(describe_failure(error, self.url)) from None
+        except sa_exc.DatabaseError as error:
+            raise DatabaseError(describe_failure(error, self.url)) from None
+
+    def schema_version(self) -> str | None:
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def open_database(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Database:
+    """Connect, create the schema on first use, upgrade an older one."""
+    database = Database(url=url, engine=make_engine(url, busy_timeout_ms=busy_timeout_ms))
+    try:
+        ensure_schema(database)
+    except (sa_exc.OperationalError, sa_exc.DatabaseError) as error:
+        database.engine.dispose()
+        raise DatabaseError(describe_failure(error, url)) from None
+    except DatabaseError:
+        database.engine.dispose()
+        raise
+    return database
+
+
+def ensure_schema(database: Database) -> None:
+    with database.engine.connect() as connection:
+        inspector = inspect(connection)
+        has_version = inspector.has_table("alembic_version")
+        version = (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if has_version
+            else None
+        )
+        foreign = not has_version and bool(inspector.get_table_names())
+    if version == SCHEMA_HEAD:
+        return
+    where = sqlite_path(database.url) or "the database"
+    if foreign:
+        raise DatabaseError(
+            f"{where} is a database of another program (it has tables but no reftrack schema); "
+            "point --db at a new file"
+        )
+    if version is not None and version not in SCHEMA_REVISIONS:
+        raise DatabaseError(
+            f"{where} has schema {version}, newer than this reftrack knows ({SCHEMA_HEAD}); "
+            "upgrade reftrack (pip install -U reftrack)"
+        )
+    upgrade(database)
+
+
+def upgrade(database: Database, revision: str = "head") -> None:
+    """Run the shipped Alembic migrations (imported only when there is work to do)."""
+    from reftrack.migrations.runner import run_upgrade
+
+    run_upgrade(database.engine, revision)

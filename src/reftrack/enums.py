@@ -1,0 +1,95 @@
+"""The enumerations of the domain.
+
+Kept apart from models.py on purpose: the CLI needs these for its option choices, and
+importing them must not import SQLAlchemy (``reftrack --help`` stays fast).
+"""
+
+from enum import StrEnum
+
+
+class Source(StrEnum):
+    """How an advocate became a customer."""
+
+    referral = "referral"
+    inbound = "inbound"
+    outbound = "outbound"
+    event = "event"
+    network = "network"
+    other = "other"
+
+
+class Channel(StrEnum):
+    in_person = "in_person"
+    phone = "phone"
+    video = "video"
+    email = "email"
+    message = "message"
+    event = "event"
+    linkedin = "linkedin"
+    automated_email = "automated_email"
+
+
+class Outcome(StrEnum):
+    pending = "pending"
+    referred = "referred"
+    declined = "declined"
+    no_response = "no_response"
+    alternative = "alternative"
+
+
+class Alternative(StrEnum):
+    testimonial = "testimonial"
+    review = "review"
+    case_study = "case_study"
+    social_post = "social_post"
+
+
+class Status(StrEnum):
+    """The stages of a referral, in order."""
+
+    new = "new"
+    contacted = "contacted"
+    meeting = "meeting"
+    proposal = "proposal"
+    won = "won"
+    lost = "lost"
+
+
+OPEN_STATUSES = (Status.new, Status.contacted, Status.meeting, Status.proposal)
+CLOSED_STATUSES = (Status.won, Status.lost)
+
+
+class FollowUpKind(StrEnum):
+    thank = "thank"
+    contact = "contact"
+    check_ask = "check_ask"
+    circle_back = "circle_back"
+    custom = "custom"
+
+
+class EventKind(StrEnum):
+    """Dated things that happen to an advocate and change when to ask them."""
+
+    milestone = "milestone"
+    complaint = "complaint"
+
+
+class Segment(StrEnum):
+    promoter = "promoter"
+    passive = "passive"
+    detractor = "detractor"
+    unscored = "unscored"
+
+
+def segment_of(nps: int | None) -> Segment:
+    if nps is None:
+        return Segment.unscored
+    if nps >= 9:
+        return Segment.promoter
+    if nps >= 7:
+        return Segment.passive
+    return Segment.detractor
+
+
+def values(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]

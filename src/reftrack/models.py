@@ -1,0 +1,188 @@
+"""The tables (PRODUCT.md §3) and the shapes services accept.
+
+Enumerations and ranges are enforced by the database with CHECK constraints, not only
+here: a row written by an import, an older version or a hand-made SQL statement obeys
+them too. Money is integer minor units (``value_cents``); dates are calendar dates;
+``created_at``/``updated_at`` are UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from reftrack.enums import (
+    Alternative,
+    Channel,
+    EventKind,
+    FollowUpKind,
+    Outcome,
+    Source,
+    Status,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def one_of(column: str, enum: type[StrEnum], *, nullable: bool = False) -> CheckConstraint:
+    allowed = ", ".join(f"'{member.value}'" for member in enum)
+    condition = f"{column} IN ({allowed})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=f"ck_{column}_valid")
+
+
+def id_of(record: SQLModel) -> int:
+    """The primary key of a flushed record (mypy sees ``id`` as optional before that)."""
+    record_id = getattr(record, "id", None)
+    if record_id is None:
+        raise ValueError(f"{type(record).__name__} has no id yet; flush the session first")
+    return int(record_id)
+
+
+class Timestamps(SQLModel):
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class Advocate(Timestamps, table=True):
+    __tablename__ = "advocate"
+    __table_args__ = (
+        CheckConstraint("nps IS NULL OR (nps BETWEEN 0 AND 10)", name="ck_nps_range"),
+        one_of("source", Source, nullable=True),
+        Index("ix_advocate_name", "name"),
+        Index("ix_advocate_email", "email"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(nullable=False)
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    tags: str | None = None  # ';'-separated, as in the CSV
+    nps: int | None = None
+    nps_on: date | None = None
+    customer_since: date | None = None
+    source: str | None = None
+    referred_by: int | None = Field(
+        default=None, foreign_key="referral.id", ondelete="SET NULL", index=True
+    )
+    last_milestone_on: date | None = None
+    last_complaint_on: date | None = None
+    archived: bool = Field(default=False, nullable=False)
+    notes: str | None = None
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in (self.tags or "").split(";") if tag]
+
+
+class NpsScore(SQLModel, table=True):
+    """One dated NPS answer; the advocate row carries the latest."""
+
+    __tablename__ = "nps_score"
+    __table_args__ = (CheckConstraint("score BETWEEN 0 AND 10", name="ck_score_range"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    advocate_id: int = Field(foreign_key="advocate.id", ondelete="CASCADE", index=True)
+    score: int
+    scored_on: date
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class AdvocateEvent(SQLModel, table=True):
+    """A value milestone or a complaint; the advocate row carries the latest of each."""
+
+    __tablename__ = "advocate_event"
+    __table_args__ = (one_of("kind", EventKind),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    advocate_id: int = Field(foreign_key="advocate.id", ondelete="CASCADE", index=True)
+    kind: str
+    happened_on: date
+    note: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class Ask(Timestamps, table=True):
+    __tablename__ = "ask"
+    __table_args__ = (
+        one_of("channel", Channel),
+        one_of("outcome", Outcome),
+        one_of("alternative", Alternative, nullable=True),
+        Index("ix_ask_advocate_asked_on", "advocate_id", "asked_on"),
+        Index("ix_ask_asked_on", "asked_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    advocate_id: int = Field(foreign_key="advocate.id", ondelete="RESTRICT")
+    asked_on: date
+    channel: str = Field(default=Channel.in_person.value)
+    target: str | None = None
+    outcome: str = Field(default=Outcome.pending.value)
+    alternative: str | None = None
+    forced: bool = Field(default=False, nullable=False)
+    notes: str | None = None
+
+
+class Referral(Timestamps, table=True):
+    __tablename__ = "referral"
+    __table_args__ = (
+        one_of("status", Status),
+        CheckConstraint("value_cents IS NULL OR value_cents >= 0", name="ck_value_positive"),
+        Index("ix_referral_received_on", "received_on"),
+        Index("ix_referral_closed_on", "closed_on"),
+        Index("ix_referral_status", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    advocate_id: int = Field(foreign_key="advocate.id", ondelete="RESTRICT", index=True)
+    ask_id: int | None = Field(default=None, foreign_key="ask.id", ondelete="SET NULL", index=True)
+    prospect: str
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    received_on: date
+    status: str = Field(default=Status.new.value)
+    value_cents: int | None = None
+    closed_on: date | None = None
+    lost_reason: str | None = None
+    thanked_on: date | None = None
+    notes: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.won, Status.lost)
+
+
+class FollowUp(Timestamps, table=True):
+    __tablename__ = "follow_up"
+    __table_args__ = (
+        one_of("kind", FollowUpKind),
+        CheckConstraint(
+            "advocate_id IS NOT NULL OR ask_id IS NOT NULL OR referral_id IS NOT NULL",
+            name="ck_follow_up_has_subject",
+        ),
+        # `due` reads open (done_on IS NULL) follow-ups by due date: this keeps it a range
+        # scan however many done ones pile up over the years.
+        Index("ix_follow_up_done_due", "done_on", "due_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    due_on: date
+    kind: str = Field(default=FollowUpKind.custom.value)
+    advocate_id: int | None = Field(
+        default=None, foreign_key="advocate.id", ondelete="CASCADE", index=True
+    )
+    ask_id: int | None = Field(default=None, foreign_key="ask.id", ondelete="CASCADE", index=True)
+    referral_id: int | None = Field(
+        default=None, foreign_key="referral.id", ondelete="CASCADE", index=True
+    )
+    note: str | None = None
+    done_on: date | None = None
+    outcome: str | None = None

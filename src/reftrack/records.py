@@ -1,0 +1,150 @@
+"""Canonical rows (PRODUCT.md §7): the CSV header and the keys of ``--format json``.
+
+One place defines the columns of each kind and how a record becomes a row, so lists,
+export and import agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reftrack.dates import iso
+from reftrack.money import format_money
+
+ADVOCATE_COLUMNS = [
+    "id",
+    "name",
+    "company",
+    "email",
+    "phone",
+    "tags",
+    "nps",
+    "nps_on",
+    "customer_since",
+    "source",
+    "referred_by",
+    "last_milestone_on",
+    "last_complaint_on",
+    "archived",
+    "notes",
+]
+ASK_COLUMNS = [
+    "id",
+    "advocate_id",
+    "advocate",
+    "asked_on",
+    "channel",
+    "target",
+    "outcome",
+    "alternative",
+    "forced",
+    "notes",
+]
+REFERRAL_COLUMNS = [
+    "id",
+    "advocate_id",
+    "advocate",
+    "ask_id",
+    "prospect",
+    "company",
+    "email",
+    "phone",
+    "received_on",
+    "status",
+    "value",
+    "closed_on",
+    "lost_reason",
+    "thanked_on",
+    "notes",
+]
+FOLLOWUP_COLUMNS = [
+    "id",
+    "due_on",
+    "kind",
+    "advocate_id",
+    "advocate",
+    "ask_id",
+    "referral_id",
+    "prospect",
+    "note",
+    "done_on",
+    "outcome",
+]
+
+COLUMNS = {
+    "advocates": ADVOCATE_COLUMNS,
+    "asks": ASK_COLUMNS,
+    "referrals": REFERRAL_COLUMNS,
+    "followups": FOLLOWUP_COLUMNS,
+}
+
+
+def advocate_row(advocate: Any) -> dict[str, Any]:
+    return {
+        "id": advocate.id,
+        "name": advocate.name,
+        "company": advocate.company,
+        "email": advocate.email,
+        "phone": advocate.phone,
+        "tags": advocate.tags,
+        "nps": advocate.nps,
+        "nps_on": iso(advocate.nps_on) or None,
+        "customer_since": iso(advocate.customer_since) or None,
+        "source": advocate.source,
+        "referred_by": advocate.referred_by,
+        "last_milestone_on": iso(advocate.last_milestone_on) or None,
+        "last_complaint_on": iso(advocate.last_complaint_on) or None,
+        "archived": bool(advocate.archived),
+        "notes": advocate.notes,
+    }
+
+
+def ask_row(ask: Any, advocate_name: str | None) -> dict[str, Any]:
+    return {
+        "id": ask.id,
+        "advocate_id": ask.advocate_id,
+        "advocate": advocate_name,
+        "asked_on": iso(ask.asked_on),
+        "channel": ask.channel,
+        "target": ask.target,
+        "outcome": ask.outcome,
+        "alternative": ask.alternative,
+        "forced": bool(ask.forced),
+        "notes": ask.notes,
+    }
+
+
+def referral_row(referral: Any, advocate_name: str | None) -> dict[str, Any]:
+    return {
+        "id": referral.id,
+        "advocate_id": referral.advocate_id,
+        "advocate": advocate_name,
+        "ask_id": referral.ask_id,
+        "prospect": referral.prospect,
+        "company": referral.company,
+        "email": referral.email,
+        "phone": referral.phone,
+        "received_on": iso(referral.received_on),
+        "status": referral.status,
+        "value": format_money(referral.value_cents),
+        "closed_on": iso(referral.closed_on) or None,
+        "lost_reason": referral.lost_reason,
+        "thanked_on": iso(referral.thanked_on) or None,
+        "notes": referral.notes,
+    }
+
+
+def followup_row(follow_up: Any, advocate_name: str | None, prospect: str | None) -> dict[str, Any]:
+    return {
+        "id": follow_up.id,
+        "due_on": iso(follow_up.due_on),
+        "kind": follow_up.kind,
+        "advocate_id": follow_up.advocate_id,
+        "advocate": advocate_name,
+        "ask_id": follow_up.ask_id,
+        "referral_id": follow_up.referral_id,
+        "prospect": prospect,
+        "note": follow_up.note,
+        "done_on": iso(follow_up.done_on) or None,
+        "outcome": follow_up.outcome,
+    }

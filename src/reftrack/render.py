@@ -1,0 +1,166 @@
+"""The only module that knows Rich: tables, panels and the JSON/CSV writers.
+
+Data goes to stdout, messages to stderr. When stdout is not a terminal (a pipe, cron's
+mail) tables print as plain aligned text: no colour, no box drawing, nothing cut short.
+Consoles are made on first use, not at import: Rich fixes the width when one is built.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+Row = Mapping[str, Any]
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def colour_allowed(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+@cache
+def _console(stderr: bool) -> Console:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(
+        file=stream,
+        no_color=not colour_allowed(stream),
+        highlight=False,
+        soft_wrap=not stream.isatty(),
+    )
+
+
+def out() -> Console:
+    return _console(False)
+
+
+def err() -> Console:
+    return _console(True)
+
+
+def reset_consoles() -> None:
+    """Forget the consoles (tests swap sys.stdout between invocations)."""
+    _console.cache_clear()
+
+
+def message(text: str) -> None:
+    """One line for people, on stderr."""
+    sys.stderr.write(text.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_csv(rows: Iterable[Row], columns: Sequence[str], stream: TextIO) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(column)) for column in columns])
+
+
+def json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def write_json(rows: Iterable[Row], columns: Sequence[str], stream: TextIO) -> None:
+    data = [{column: json_value(row.get(column)) for column in columns} for row in rows]
+    stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_object(data: Mapping[str, Any], stream: TextIO | None = None) -> None:
+    stream = sys.stdout if stream is None else stream
+    stream.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def plain_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
+    """Aligned columns of plain text, nothing truncated; reads well in a mail."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for index, text in enumerate(row):
+            widths[index] = max(widths[index], len(text))
+    lines = []
+    for row in [list(headers), ["-" * w for w in widths], *map(list, rows)]:
+        padded = [text.ljust(widths[i]) for i, text in enumerate(row)]
+        lines.append("  ".join(padded).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def print_table(
+    rows: Sequence[Row],
+    columns: Sequence[tuple[str, str]],
+    *,
+    title: str | None = None,
+    empty: str = "nothing to show",
+    highlight: str | None = None,
+) -> None:
+    """``columns`` is (key, header) pairs; rows whose ``highlight`` key is truthy stand out."""
+    if not rows:
+        message(empty)
+        return
+    headers = [header for _, header in columns]
+    texts = [[cell(row.get(key)) for key, _ in columns] for row in rows]
+    if not stdout_is_terminal():
+        if title:
+            sys.stdout.write(f"{title}\n\n")
+        sys.stdout.write(plain_table(texts, headers))
+        return
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row, text in zip(rows, texts, strict=True):
+        style = "bold red" if highlight and row.get(highlight) else None
+        table.add_row(*text, style=style)
+    out().print(table)
+
+
+def print_renderable(renderable: RenderableType) -> None:
+    out().print(renderable)
+
+
+def emit(
+    rows: Sequence[Row],
+    columns: Sequence[str],
+    fmt: str,
+    *,
+    table_columns: Sequence[tuple[str, str]] | None = None,
+    title: str | None = None,
+    empty: str = "nothing to show",
+    highlight: str | None = None,
+) -> None:
+    """Write rows in the chosen format: the one output path for every list command."""
+    if fmt == "json":
+        write_json(rows, columns, sys.stdout)
+    elif fmt == "csv":
+        write_csv(rows, columns, sys.stdout)
+    else:
+        shown = table_columns or [(c, c) for c in columns]
+        print_table(rows, shown, title=title, empty=empty, highlight=highlight)
+
+
+def csv_text(rows: Iterable[Row], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    write_csv(rows, columns, buffer)
+    return buffer.getvalue()

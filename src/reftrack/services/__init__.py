@@ -1,0 +1,1 @@
+"""The domain: keyword-only functions, session first, returning models; they never print."""

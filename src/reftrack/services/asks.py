@@ -1,0 +1,98 @@
+"""Asks: one request for referrals, made to one advocate on a date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from reftrack.config import Settings
+from reftrack.enums import Alternative, Channel, Outcome
+from reftrack.errors import InvalidInputError, RuleRefusedError
+from reftrack.models import Advocate, Ask, id_of, utcnow
+from reftrack.services import rules
+
+
+def add_ask(
+    session: Session,
+    *,
+    advocate: Advocate,
+    on: date,
+    settings: Settings,
+    channel: Channel = Channel.in_person,
+    target: str | None = None,
+    notes: str | None = None,
+    force: bool = False,
+) -> Ask:
+    """Log an ask; refuse a pushy or badly timed one unless forced (and record that)."""
+    refusals = rules.ask_refusals(session, advocate=advocate, on=on, settings=settings)
+    if refusals and not force:
+        reasons = "; ".join(r.reason for r in refusals)
+        after = rules.eligible_from(refusals)
+        when = f"fine from {after}; " if after else ""
+        raise RuleRefusedError(
+            f"not asking {advocate.name}: {reasons} ({when}--force to ask anyway)"
+        )
+    if refusals:
+        forced_note = "forced past: " + "; ".join(r.reason for r in refusals)
+        notes = f"{notes}\n{forced_note}" if notes else forced_note
+    ask = Ask(
+        advocate_id=id_of(advocate),
+        asked_on=on,
+        channel=channel.value,
+        target=(target or "").strip() or None,
+        notes=notes,
+        forced=bool(refusals),
+    )
+    session.add(ask)
+    session.flush()
+    rules.ask_logged(session, ask=ask, settings=settings)
+    return ask
+
+
+def set_outcome(
+    session: Session,
+    *,
+    ask: Ask,
+    outcome: Outcome,
+    on: date,
+    alternative: Alternative | None = None,
+) -> Ask:
+    if outcome is Outcome.alternative and alternative is None:
+        raise InvalidInputError(
+            "outcome alternative needs --alternative testimonial|review|case_study|social_post"
+        )
+    if alternative is not None and outcome is not Outcome.alternative:
+        raise InvalidInputError(f"--alternative only goes with outcome alternative, not {outcome}")
+    ask.outcome = outcome.value
+    ask.alternative = alternative.value if alternative else None
+    ask.updated_at = utcnow()
+    session.add(ask)
+    rules.ask_answered(session, ask=ask, on=on)
+    return ask
+
+
+def list_asks(
+    session: Session, *, pending_only: bool = False, advocate: Advocate | None = None
+) -> list[tuple[Ask, str]]:
+    query = select(Ask, Advocate.name).join(Advocate, col(Advocate.id) == Ask.advocate_id)
+    if pending_only:
+        query = query.where(Ask.outcome == Outcome.pending.value)
+    if advocate is not None:
+        query = query.where(Ask.advocate_id == advocate.id)
+    rows = session.exec(query.order_by(col(Ask.asked_on).desc(), col(Ask.id).desc())).all()
+    return [(ask, name) for ask, name in rows]
+
+
+def latest_pending(session: Session, *, advocate: Advocate, on: date) -> Ask | None:
+    """The advocate's most recent pending ask made on or before ``on``."""
+    return session.exec(
+        select(Ask)
+        .where(
+            Ask.advocate_id == advocate.id,
+            Ask.outcome == Outcome.pending.value,
+            col(Ask.asked_on) <= on,
+        )
+        .order_by(col(Ask.asked_on).desc(), col(Ask.id).desc())
+        .limit(1)
+    ).first()

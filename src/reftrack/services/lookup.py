@@ -1,0 +1,115 @@
+"""Find a record by id or by name, the way a person types it.
+
+An id (``12`` or ``#12``) is exact. A name matches case-insensitively: an exact match wins,
+then a unique partial match; several matches are an error listing them, none is an error
+with "did you mean …".
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from reftrack.errors import AmbiguousError, InvalidInputError, NotFoundError
+from reftrack.models import Advocate, Ask, FollowUp, Referral
+
+T = TypeVar("T", Advocate, Referral)
+
+_LIST_AT_MOST = 8
+_SUGGEST_FROM_AT_MOST = 20_000
+
+
+def parse_id(ref: str) -> int | None:
+    text = ref.strip().lstrip("#")
+    return int(text) if text.isdigit() else None
+
+
+def _describe(record: Any) -> str:
+    if isinstance(record, Advocate):
+        extra = f" ({record.company})" if record.company else ""
+        return f"#{record.id} {record.name}{extra}"
+    if isinstance(record, Referral):
+        return f"#{record.id} {record.prospect} (received {record.received_on})"
+    return f"#{record.id}"
+
+
+def _resolve_named(
+    session: Session, model: type[T], name_column: Any, ref: str, noun: str, hint: str
+) -> T:
+    text = ref.strip()
+    if not text:
+        raise InvalidInputError(f"{noun} name is empty; give a name or an id")
+    record_id = parse_id(text)
+    if record_id is not None:
+        found = session.get(model, record_id)
+        if found is None:
+            raise NotFoundError(f"no {noun} with id {record_id}; see `{hint}`")
+        return found
+    lowered = text.casefold()
+    exact = session.exec(
+        select(model).where(func.lower(name_column) == lowered).limit(_LIST_AT_MOST + 1)
+    ).all()
+    if not exact:
+        pattern = "%" + lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        exact = session.exec(
+            select(model)
+            .where(func.lower(name_column).like(pattern, escape="\\"))
+            .limit(_LIST_AT_MOST + 1)
+        ).all()
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        listed = ", ".join(_describe(r) for r in exact[:_LIST_AT_MOST])
+        more = " and more" if len(exact) > _LIST_AT_MOST else ""
+        raise AmbiguousError(f"{noun} {text!r} matches several: {listed}{more}; use the id")
+    names = session.exec(select(name_column).limit(_SUGGEST_FROM_AT_MOST)).all()
+    close = difflib.get_close_matches(text, list(dict.fromkeys(names)), n=3, cutoff=0.6)
+    suggestion = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise NotFoundError(f"no {noun} named {text!r}{suggestion} (see `{hint}`)")
+
+
+def advocate(session: Session, ref: str) -> Advocate:
+    return _resolve_named(
+        session, Advocate, col(Advocate.name), ref, "advocate", "reftrack advocate list"
+    )
+
+
+def referral(session: Session, ref: str) -> Referral:
+    return _resolve_named(
+        session, Referral, col(Referral.prospect), ref, "referral", "reftrack referral list"
+    )
+
+
+def _by_id(session: Session, model: Any, ref: str, noun: str, hint: str) -> Any:
+    record_id = parse_id(ref)
+    if record_id is None:
+        raise InvalidInputError(f"{noun} {ref!r} is not an id; give the number from `{hint}`")
+    found = session.get(model, record_id)
+    if found is None:
+        raise NotFoundError(f"no {noun} with id {record_id}; see `{hint}`")
+    return found
+
+
+def ask(session: Session, ref: str) -> Ask:
+    """An ask by id, or by advocate name: that advocate's latest ask."""
+    if parse_id(ref) is not None:
+        found: Ask = _by_id(session, Ask, ref, "ask", "reftrack ask list")
+        return found
+    person = advocate(session, ref)
+    latest = session.exec(
+        select(Ask)
+        .where(Ask.advocate_id == person.id)
+        .order_by(col(Ask.asked_on).desc(), col(Ask.id).desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        raise NotFoundError(f"{person.name} has not been asked yet; see `reftrack ask list`")
+    return latest
+
+
+def follow_up(session: Session, ref: str) -> FollowUp:
+    found: FollowUp = _by_id(session, FollowUp, ref, "follow-up", "reftrack followup list")
+    return found

@@ -1,0 +1,245 @@
+"""The rules of PRODUCT.md §4: which follow-ups an event creates and closes, and when an
+ask is refused. Every number comes from Settings (config.toml); every date counts from
+the day the event happened, not the day it was typed.
+
+Invariant kept here: an open referral has exactly one pending ``contact`` follow-up; a
+won or lost one has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from reftrack.config import Settings
+from reftrack.enums import FollowUpKind, Outcome, Status
+from reftrack.models import Advocate, Ask, FollowUp, Referral, utcnow
+
+
+def _days(start: date, days: int) -> date:
+    return start + timedelta(days=days)
+
+
+def create_follow_up(
+    session: Session,
+    *,
+    kind: FollowUpKind,
+    due_on: date,
+    advocate_id: int | None = None,
+    ask_id: int | None = None,
+    referral_id: int | None = None,
+    note: str | None = None,
+) -> FollowUp:
+    follow_up = FollowUp(
+        kind=kind.value,
+        due_on=due_on,
+        advocate_id=advocate_id,
+        ask_id=ask_id,
+        referral_id=referral_id,
+        note=note,
+    )
+    session.add(follow_up)
+    return follow_up
+
+
+def pending(
+    session: Session,
+    *,
+    kind: FollowUpKind,
+    ask_id: int | None = None,
+    referral_id: int | None = None,
+) -> list[FollowUp]:
+    query = select(FollowUp).where(FollowUp.kind == kind.value, col(FollowUp.done_on).is_(None))
+    if ask_id is not None:
+        query = query.where(FollowUp.ask_id == ask_id)
+    if referral_id is not None:
+        query = query.where(FollowUp.referral_id == referral_id)
+    return list(session.exec(query).all())
+
+
+def close(session: Session, follow_ups: list[FollowUp], *, on: date, outcome: str) -> None:
+    for follow_up in follow_ups:
+        follow_up.done_on = on
+        follow_up.outcome = outcome
+        follow_up.updated_at = utcnow()
+        session.add(follow_up)
+
+
+# --- events ---------------------------------------------------------------------------
+
+
+def ask_logged(session: Session, *, ask: Ask, settings: Settings) -> None:
+    """Check back on the ask in a week; circle back for more names in ~2.5 months."""
+    create_follow_up(
+        session,
+        kind=FollowUpKind.check_ask,
+        due_on=_days(ask.asked_on, settings.check_ask_days),
+        advocate_id=ask.advocate_id,
+        ask_id=ask.id,
+    )
+    create_follow_up(
+        session,
+        kind=FollowUpKind.circle_back,
+        due_on=_days(ask.asked_on, settings.circle_back_days),
+        advocate_id=ask.advocate_id,
+        ask_id=ask.id,
+    )
+
+
+def ask_answered(session: Session, *, ask: Ask, on: date) -> None:
+    """An ask with an outcome needs no more checking."""
+    if ask.outcome != Outcome.pending:
+        close(
+            session,
+            pending(session, kind=FollowUpKind.check_ask, ask_id=ask.id),
+            on=on,
+            outcome=f"ask {ask.outcome}",
+        )
+
+
+def referral_logged(
+    session: Session, *, referral: Referral, ask: Ask | None, settings: Settings
+) -> None:
+    """Thank the advocate today, contact the prospect tomorrow; the ask is now `referred`."""
+    create_follow_up(
+        session,
+        kind=FollowUpKind.thank,
+        due_on=_days(referral.received_on, settings.thank_days),
+        advocate_id=referral.advocate_id,
+        referral_id=referral.id,
+    )
+    create_follow_up(
+        session,
+        kind=FollowUpKind.contact,
+        due_on=_days(referral.received_on, settings.first_contact_days),
+        advocate_id=referral.advocate_id,
+        referral_id=referral.id,
+    )
+    if ask is not None:
+        ask.outcome = Outcome.referred.value
+        ask.alternative = None
+        ask.updated_at = utcnow()
+        session.add(ask)
+        ask_answered(session, ask=ask, on=referral.received_on)
+
+
+def _next_contact(session: Session, *, referral: Referral, on: date, settings: Settings) -> None:
+    create_follow_up(
+        session,
+        kind=FollowUpKind.contact,
+        due_on=_days(on, settings.next_contact_days),
+        advocate_id=referral.advocate_id,
+        referral_id=referral.id,
+    )
+
+
+def referral_moved(session: Session, *, referral: Referral, on: date, settings: Settings) -> None:
+    """Keep the contact follow-up in step with the referral's new stage."""
+    contacts = pending(session, kind=FollowUpKind.contact, referral_id=referral.id)
+    status = Status(referral.status)
+    if status in (Status.won, Status.lost):
+        close(session, contacts, on=on, outcome=f"referral {status.value}")
+        if status is Status.won:
+            create_follow_up(
+                session,
+                kind=FollowUpKind.thank,
+                due_on=_days(on, settings.thank_days),
+                advocate_id=referral.advocate_id,
+                referral_id=referral.id,
+                note="it worked — thank you",
+            )
+        return
+    close(session, contacts, on=on, outcome=f"moved to {status.value}")
+    _next_contact(session, referral=referral, on=on, settings=settings)
+
+
+def follow_up_done(
+    session: Session, *, follow_up: FollowUp, on: date, outcome: str | None, settings: Settings
+) -> None:
+    follow_up.done_on = on
+    follow_up.outcome = outcome
+    follow_up.updated_at = utcnow()
+    session.add(follow_up)
+    if follow_up.referral_id is None:
+        return
+    referral = session.get(Referral, follow_up.referral_id)
+    if referral is None:
+        return
+    if follow_up.kind == FollowUpKind.thank and referral.thanked_on is None:
+        referral.thanked_on = on
+        referral.updated_at = utcnow()
+        session.add(referral)
+    if follow_up.kind == FollowUpKind.contact and referral.is_open:
+        # the lead stays warm: the next contact is due, so the referral is never forgotten
+        session.flush()
+        if not pending(session, kind=FollowUpKind.contact, referral_id=referral.id):
+            _next_contact(session, referral=referral, on=on, settings=settings)
+
+
+# --- guards ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    reason: str
+    eligible_on: date | None  # None: not by waiting (a low score must improve first)
+
+
+def ask_refusals(
+    session: Session, *, advocate: Advocate, on: date, settings: Settings
+) -> list[Refusal]:
+    """Why asking this advocate on ``on`` would be pushy or badly timed; empty if fine."""
+    refusals: list[Refusal] = []
+    if advocate.archived:
+        refusals.append(Refusal(f"{advocate.name} is archived", None))
+    cooldown = settings.ask_cooldown_days
+    recent = session.exec(
+        select(col(Ask.asked_on))
+        .where(
+            Ask.advocate_id == advocate.id,
+            col(Ask.asked_on) > on - timedelta(days=cooldown),
+            col(Ask.asked_on) < on + timedelta(days=cooldown),
+        )
+        .order_by(col(Ask.asked_on).desc())
+        .limit(1)
+    ).first()
+    if recent is not None:
+        refusals.append(
+            Refusal(
+                f"asked on {recent} (within {cooldown} days); asking again so soon is nagging",
+                _days(recent, cooldown),
+            )
+        )
+    if advocate.nps is not None and advocate.nps < settings.min_nps_to_ask:
+        refusals.append(
+            Refusal(
+                f"NPS {advocate.nps} is below {settings.min_nps_to_ask}; win them over first",
+                None,
+            )
+        )
+    since = advocate.customer_since
+    if since is not None and since <= on < _days(since, settings.onboarding_days):
+        refusals.append(
+            Refusal(
+                f"customer only since {since} (onboarding, first {settings.onboarding_days} days)",
+                _days(since, settings.onboarding_days),
+            )
+        )
+    complaint = advocate.last_complaint_on
+    if complaint is not None and complaint <= on < _days(complaint, settings.complaint_days):
+        refusals.append(
+            Refusal(
+                f"complained on {complaint} (within {settings.complaint_days} days)",
+                _days(complaint, settings.complaint_days),
+            )
+        )
+    return refusals
+
+
+def eligible_from(refusals: list[Refusal]) -> date | None:
+    """The first day every refusal has lapsed, or None when waiting is not enough."""
+    if not refusals or any(r.eligible_on is None for r in refusals):
+        return None
+    return max(r.eligible_on for r in refusals if r.eligible_on is not None)
