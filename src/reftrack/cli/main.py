@@ -6,14 +6,18 @@ import sys
 from typing import Annotated, Any
 
 import typer
+
+# Typer bundles its own Click and exports no public alias for these two
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from reftrack.cli import common
-from reftrack.errors import ReftrackError
+from reftrack.errors import ExitCode, ReftrackError
 
 
 class ReftrackGroup(TyperGroup):
-    """Converts every ReftrackError, anywhere below, to one line on stderr and its exit code."""
+    """Converts every ReftrackError and usage error, anywhere below, to one line on stderr
+    and its exit code: scripts get a stable shape, people get the fix."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -23,6 +27,15 @@ class ReftrackGroup(TyperGroup):
 
             render.message(f"error: {error.message}")
             raise typer.Exit(error.exit_code) from None
+        except NoArgsIsHelpError:
+            raise  # `reftrack advocate` alone shows its help, as usual
+        except UsageError as error:
+            from reftrack import render
+
+            where = error.ctx.command_path if error.ctx else "reftrack"
+            text = " ".join(error.format_message().replace("Value error, ", "").split())
+            render.message(f"error: {text} (see '{where} --help')")
+            raise typer.Exit(ExitCode.USAGE) from None
         except KeyboardInterrupt:
             from reftrack import render
 
