@@ -1,0 +1,290 @@
+"""Whom to ask next: active advocates ranked, each with the reasons in words.
+
+The guards are the ones `ask add` applies (rules.ask_refusals): ``guard_refusals`` below is
+the same logic as a pure function over one advocate's facts, so it can run over rows read
+in bulk (one GROUP BY for the asks, one for the referrals) instead of one query per
+advocate. The weights of the ranking live in ``WEIGHTS`` and are explained in
+docs/ranking.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, false, func, select
+from sqlmodel import Session, col
+
+from reftrack.config import Settings
+from reftrack.enums import Segment, Status, segment_of
+from reftrack.models import Advocate, Ask, Referral
+from reftrack.services.rules import Refusal
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Points of the ranking score; the higher score is asked first (docs/ranking.md)."""
+
+    promoter: int = 100  # NPS 9–10: ask first
+    passive: int = 60  # NPS 7–8: happy passives next
+    unscored: int = 40  # no score yet: after the passives
+    per_nps_point: int = 5  # within a segment, a 10 beats a 9 and an 8 beats a 7
+    milestone: int = 50  # value proven within settings.milestone_boost_days
+    referred_before: int = 20  # has referred at least once before
+    per_won_referral: int = 5  # and a little more for each referral that was won...
+    won_cap: int = 3  # ...counting at most this many
+
+
+WEIGHTS = Weights()
+
+# The segment floor each NPS point counts from (per_nps_point × (nps − floor)).
+_FLOOR = {Segment.promoter: 9, Segment.passive: 7}
+
+
+# --- the guards, as a pure function -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuardFacts:
+    """What the guards of an ask look at, for one advocate."""
+
+    name: str
+    archived: bool
+    nps: int | None
+    customer_since: date | None
+    last_complaint_on: date | None
+    recent_ask_on: date | None  # the latest ask inside cooldown_window(on)
+
+    @classmethod
+    def of(cls, advocate: Advocate, recent_ask_on: date | None) -> GuardFacts:
+        return cls(
+            name=advocate.name,
+            archived=bool(advocate.archived),
+            nps=advocate.nps,
+            customer_since=advocate.customer_since,
+            last_complaint_on=advocate.last_complaint_on,
+            recent_ask_on=recent_ask_on,
+        )
+
+
+def cooldown_window(on: date, settings: Settings) -> tuple[date, date]:
+    """An ask strictly between these two dates blocks another ask on ``on``."""
+    days = timedelta(days=settings.ask_cooldown_days)
+    return on - days, on + days
+
+
+def guard_refusals(facts: GuardFacts, *, on: date, settings: Settings) -> list[Refusal]:
+    """Why asking on ``on`` would be pushy or badly timed (same texts as `ask add`)."""
+    refusals: list[Refusal] = []
+    if facts.archived:
+        refusals.append(Refusal(f"{facts.name} is archived", None))
+    cooldown = settings.ask_cooldown_days
+    if facts.recent_ask_on is not None:
+        refusals.append(
+            Refusal(
+                f"asked on {facts.recent_ask_on} (within {cooldown} days); "
+                "asking again so soon is nagging",
+                facts.recent_ask_on + timedelta(days=cooldown),
+            )
+        )
+    if facts.nps is not None and facts.nps < settings.min_nps_to_ask:
+        refusals.append(
+            Refusal(
+                f"NPS {facts.nps} is below {settings.min_nps_to_ask}; win them over first", None
+            )
+        )
+    since, days = facts.customer_since, settings.onboarding_days
+    if since is not None and since <= on < since + timedelta(days=days):
+        refusals.append(
+            Refusal(
+                f"customer only since {since} (onboarding, first {days} days)",
+                since + timedelta(days=days),
+            )
+        )
+    complaint, days = facts.last_complaint_on, settings.complaint_days
+    if complaint is not None and complaint <= on < complaint + timedelta(days=days):
+        refusals.append(
+            Refusal(
+                f"complained on {complaint} (within {days} days)",
+                complaint + timedelta(days=days),
+            )
+        )
+    return refusals
+
+
+def _eligible_from(refusals: list[Refusal]) -> date | None:
+    if not refusals or any(r.eligible_on is None for r in refusals):
+        return None
+    return max(r.eligible_on for r in refusals if r.eligible_on is not None)
+
+
+# --- the ranking ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    advocate_id: int
+    name: str
+    company: str | None
+    nps: int | None
+    segment: Segment
+    score: int
+    reasons: list[str]  # why this rank (suggested) or why not now (excluded)
+    last_asked_on: date | None
+    referrals: int
+    won: int
+    last_milestone_on: date | None
+    excluded: bool = False
+    eligible_from: date | None = None  # excluded: the first day it would be fine, if any
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    as_of: date
+    ranked: list[Candidate]  # best first, at most ``limit``
+    excluded: list[Candidate] = field(default_factory=list)  # only when asked for
+    eligible: int = 0  # how many could be asked today (before the limit)
+
+
+def score_of(
+    row: Any, *, on: date, settings: Settings, weights: Weights = WEIGHTS
+) -> tuple[int, list[str]]:
+    """The score of an askable advocate and the reasons, strongest first."""
+    segment = segment_of(row.nps)
+    if segment is Segment.promoter:
+        points, reasons = weights.promoter, [f"promoter (NPS {row.nps})"]
+    elif segment is Segment.passive:
+        points, reasons = weights.passive, [f"passive (NPS {row.nps})"]
+    else:
+        points, reasons = weights.unscored, ["not scored yet"]
+    if segment in _FLOOR:
+        points += weights.per_nps_point * (row.nps - _FLOOR[segment])
+    milestone = row.last_milestone_on
+    if milestone is not None and 0 <= (on - milestone).days <= settings.milestone_boost_days:
+        ago = (on - milestone).days
+        points += weights.milestone
+        when = "today" if ago == 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
+        reasons.insert(0, f"milestone {when} ({milestone}): strike while the iron is hot")
+    referrals, won = row.referrals or 0, row.won or 0
+    if referrals:
+        points += weights.referred_before + weights.per_won_referral * min(won, weights.won_cap)
+        reasons.append(f"referred {referrals} before ({won} won)")
+    reasons.append(f"last asked {row.last_asked_on}" if row.last_asked_on else "never asked")
+    return points, reasons
+
+
+def _rows(session: Session, *, on: date, settings: Settings) -> list[Any]:
+    """Every active advocate with its recent/last ask and referral counts: three scans."""
+    low, high = cooldown_window(on, settings)
+    asked_on = col(Ask.asked_on)
+    asks = (
+        select(
+            col(Ask.advocate_id).label("advocate_id"),
+            func.max(case((and_(asked_on > low, asked_on < high), asked_on))).label(
+                "recent_ask_on"
+            ),
+            func.max(case((asked_on <= on, asked_on))).label("last_asked_on"),
+        )
+        .group_by(col(Ask.advocate_id))
+        .subquery()
+    )
+    refs = (
+        select(
+            col(Referral.advocate_id).label("advocate_id"),
+            func.count().label("referrals"),
+            func.sum(case((col(Referral.status) == Status.won.value, 1), else_=0)).label("won"),
+        )
+        .group_by(col(Referral.advocate_id))
+        .subquery()
+    )
+    query = (
+        select(
+            col(Advocate.id),
+            col(Advocate.name),
+            col(Advocate.company),
+            col(Advocate.nps),
+            col(Advocate.customer_since),
+            col(Advocate.last_complaint_on),
+            col(Advocate.last_milestone_on),
+            asks.c.recent_ask_on,
+            asks.c.last_asked_on,
+            refs.c.referrals,
+            refs.c.won,
+        )
+        .outerjoin(asks, asks.c.advocate_id == col(Advocate.id))
+        .outerjoin(refs, refs.c.advocate_id == col(Advocate.id))
+        .where(col(Advocate.archived) == false())
+    )
+    return list(session.connection().execute(query).all())
+
+
+def _refusals_for_next(row: Any, *, on: date, settings: Settings) -> list[Refusal]:
+    facts = GuardFacts(
+        name=row.name,
+        archived=False,
+        nps=row.nps,
+        customer_since=row.customer_since,
+        last_complaint_on=row.last_complaint_on,
+        recent_ask_on=row.recent_ask_on,
+    )
+    refusals = guard_refusals(facts, on=on, settings=settings)
+    low_score = row.nps is not None and row.nps < settings.min_nps_to_ask
+    if segment_of(row.nps) is Segment.detractor and not low_score:
+        # `ask add` allows 5–6, but `next` never suggests a detractor (docs/ranking.md)
+        refusals.append(
+            Refusal(
+                f"NPS {row.nps} is a detractor score (0–6); raise satisfaction before asking", None
+            )
+        )
+    return refusals
+
+
+def _candidate(row: Any, *, score: int, reasons: list[str], refusals: list[Refusal]) -> Candidate:
+    return Candidate(
+        advocate_id=row.id,
+        name=row.name,
+        company=row.company,
+        nps=row.nps,
+        segment=segment_of(row.nps),
+        score=score,
+        reasons=reasons,
+        last_asked_on=row.last_asked_on,
+        referrals=row.referrals or 0,
+        won=row.won or 0,
+        last_milestone_on=row.last_milestone_on,
+        excluded=bool(refusals),
+        eligible_from=_eligible_from(refusals),
+    )
+
+
+def suggest(
+    session: Session,
+    *,
+    on: date,
+    settings: Settings,
+    limit: int | None = 10,
+    include_excluded: bool = False,
+    weights: Weights = WEIGHTS,
+) -> Suggestions:
+    """Active advocates to ask on ``on``, best first; optionally the excluded, with why."""
+    ranked: list[Candidate] = []
+    excluded: list[Candidate] = []
+    for row in _rows(session, on=on, settings=settings):
+        score, reasons = score_of(row, on=on, settings=settings, weights=weights)
+        refusals = _refusals_for_next(row, on=on, settings=settings)
+        if refusals:
+            if include_excluded:
+                why = [r.reason for r in refusals]
+                excluded.append(_candidate(row, score=score, reasons=why, refusals=refusals))
+        else:
+            ranked.append(_candidate(row, score=score, reasons=reasons, refusals=[]))
+    # never asked first, then the longest since the last ask, then by name
+    ranked.sort(
+        key=lambda c: (-c.score, c.last_asked_on or date.min, c.name.casefold(), c.advocate_id)
+    )
+    excluded.sort(
+        key=lambda c: (c.eligible_from or date.max, -c.score, c.name.casefold(), c.advocate_id)
+    )
+    shown = ranked if limit is None or limit <= 0 else ranked[:limit]
+    return Suggestions(as_of=on, ranked=shown, excluded=excluded, eligible=len(ranked))
