@@ -1,0 +1,390 @@
+"""Insight: `next`, `metrics`, `tree`, `today`. Thin: parse → call a service → render."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Annotated, Any, cast
+
+import typer
+
+from reftrack import dates
+from reftrack.cli import common
+from reftrack.cli.common import FormatOption, OutputFormat
+
+
+class Period(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+    all = "all"
+
+
+class By(StrEnum):
+    month = "month"
+    advocate = "advocate"
+    channel = "channel"
+
+
+NEXT_COLUMNS = [
+    "rank",
+    "advocate_id",
+    "advocate",
+    "company",
+    "nps",
+    "segment",
+    "score",
+    "suggested",
+    "eligible_from",
+    "last_asked_on",
+    "referrals",
+    "reasons",
+]
+NEXT_TABLE = [
+    ("rank", "#"),
+    ("who", "advocate"),
+    ("nps", "nps"),
+    ("score", "score"),
+    ("reasons", "why now"),
+]
+EXCLUDED_TABLE = [
+    ("who", "advocate"),
+    ("nps", "nps"),
+    ("eligible_from", "eligible from"),
+    ("reasons", "why not now"),
+]
+TREE_COLUMNS = [
+    "id",
+    "name",
+    "company",
+    "parent_id",
+    "parent",
+    "depth",
+    "referral_id",
+    "joined_on",
+    "descendants",
+    "won_value",
+    "branch_won_value",
+]
+HEADLINE_KEYS = ["asks", "referrals", "won", "won_value", "ask_yield"]
+
+
+def _who(candidate: Any) -> str:
+    company = f" ({candidate.company})" if candidate.company else ""
+    return f"{candidate.name}{company}"
+
+
+def _candidate_row(candidate: Any, rank: int | None, as_of: date) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "advocate_id": candidate.advocate_id,
+        "advocate": candidate.name,
+        "who": _who(candidate),
+        "company": candidate.company,
+        "nps": candidate.nps,
+        "segment": candidate.segment.value,
+        "score": candidate.score,
+        "suggested": not candidate.excluded,
+        "eligible_from": dates.iso(candidate.eligible_from if candidate.excluded else as_of)
+        or None,
+        "last_asked_on": dates.iso(candidate.last_asked_on) or None,
+        "referrals": candidate.referrals,
+        "reasons": "; ".join(candidate.reasons),
+    }
+
+
+def next_(
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="How many to suggest (0: everyone).")
+    ] = 10,
+    all_: Annotated[
+        bool,
+        typer.Option("--all", help="Also list who is not to be asked now, why, and from when."),
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Whom to ask for referrals next: active advocates ranked, with the reasons.
+
+    Promoters before passives before the unscored; a recent value milestone and having
+    referred before lift an advocate; recent asks, low scores, onboarding and complaints
+    exclude (the same guards as `ask add`). The weights: docs/ranking.md.
+
+    Example: reftrack next --limit 5 --all
+    """
+    from reftrack import render, render_charts
+    from reftrack.services.suggest import suggest
+
+    today = common.today()
+    with common.read_session() as session:
+        found = suggest(
+            session,
+            on=today,
+            settings=common.settings(),
+            limit=limit or None,
+            include_excluded=all_,
+        )
+    ranked = [_candidate_row(c, i, today) for i, c in enumerate(found.ranked, start=1)]
+    excluded = [_candidate_row(c, None, today) for c in found.excluded]
+    if fmt is not OutputFormat.table:
+        render.emit(ranked + excluded, NEXT_COLUMNS, fmt.value)
+        return
+    for row in excluded:
+        row["eligible_from"] = row["eligible_from"] or "when the score improves"
+    shown = f"top {len(ranked)} of {found.eligible}" if len(ranked) < found.eligible else "all"
+    render.print_table(
+        ranked,
+        NEXT_TABLE,
+        title=f"Ask next ({today}, {shown} who can be asked)",
+        empty=f"nobody to ask on {today}; see reftrack next --all for why",
+    )
+    if all_:
+        render_charts.gap()
+        render.print_table(excluded, EXCLUDED_TABLE, title="Not now", empty="nobody is held back")
+    if ranked:
+        render.message('log it: reftrack ask add NAME --channel phone --target "…"')
+
+
+def metrics(
+    since: Annotated[str | None, typer.Option("--since", help="First day (inclusive).")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day (inclusive; default today).")
+    ] = None,
+    period: Annotated[
+        Period | None,
+        typer.Option(
+            "--period", help="This month/quarter/year to date, or all (from the first record)."
+        ),
+    ] = None,
+    by: Annotated[
+        By | None, typer.Option("--by", help="Break asks, referrals and won down.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Is asking working? Referral-rate metrics over a period (default the last 90 days).
+
+    Dates: ISO, today, -3m, … Definitions: PRODUCT.md §6 (rates are fractions in JSON).
+
+    Example: reftrack metrics --period quarter --by channel
+    """
+    from reftrack import render
+    from reftrack.services import metrics as service
+
+    today = common.today()
+    first = common.maybe_date(since, what="--since")
+    last = common.maybe_date(until, what="--until")
+    with common.read_session() as session:
+        start, end = service.resolve_period(
+            session,
+            today=today,
+            since=first,
+            until=last,
+            period=period.value if period else None,
+        )
+        result = service.compute(
+            session,
+            since=start,
+            until=end,
+            by=by.value if by else None,
+            promoter_asked_days=common.settings().promoter_asked_days,
+        )
+        trend = result.breakdown if by is By.month else []
+        if fmt is OutputFormat.table and by is not By.month:
+            trend = service.breakdown(session, since=start, until=end, by="month")
+    data = result.as_dict()
+    rows = [row.as_dict() for row in result.breakdown]
+    if fmt is OutputFormat.json:
+        render.write_object({**data, "breakdown": rows} if by else data)
+    elif fmt is OutputFormat.csv:
+        if by:
+            render.emit(rows, service.BREAKDOWN_COLUMNS, "csv")
+        else:
+            flat = _flatten(data)
+            render.emit([flat], list(flat), "csv")
+    else:
+        _metrics_table(data, trend, rows, by)
+
+
+def _flatten(data: dict[str, Any]) -> dict[str, Any]:
+    flat = {k: v for k, v in data.items() if k != "nps"}
+    flat.update({f"nps_{k}": v for k, v in data["nps"].items()})
+    return flat
+
+
+def _metrics_table(
+    data: dict[str, Any], trend: list[Any], rows: list[dict[str, Any]], by: By | None
+) -> None:
+    from reftrack import render, render_charts
+
+    currency = common.settings().currency
+    title = f"Metrics {data['since']} … {data['until']}"
+    render_charts.headline(title, render_charts.metrics_pairs(data, currency))
+    render_charts.gap()
+    render_charts.funnel(
+        "Funnel", [("asks", data["asks"]), ("referrals", data["referrals"]), ("won", data["won"])]
+    )
+    months = trend[-24:]
+    if months:
+        render_charts.gap()
+        render_charts.bars(
+            "Referrals by month" + (" (last 24)" if len(trend) > 24 else ""),
+            [(m.key, m.referrals, f"{m.referrals}  ({m.asks} asks, {m.won} won)") for m in months],
+        )
+    if by in (By.advocate, By.channel):
+        render_charts.gap()
+        for row in rows:
+            row["won_value"] = render_charts.money_text(row["won_value"], currency)
+            row["ask_yield"] = render_charts.pct(row["ask_yield"])
+        columns = (
+            [(k, by.value if k == "key" else k.replace("_", " ")) for k in rows[0]] if rows else []
+        )
+        render.print_table(rows, columns, title=f"By {by.value}", empty=f"nothing by {by.value}")
+
+
+def tree(
+    advocate: Annotated[
+        str | None,
+        typer.Argument(help="Start from this advocate (name or id); default: every root."),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Who referred whom: chains of won referrals that became advocates, with each branch's
+    size and won value.
+
+    Example: reftrack tree "Anna de Vries"
+    """
+    from reftrack import render, render_charts
+    from reftrack.services import lookup
+    from reftrack.services.tree import chains
+
+    with common.read_session() as session:
+        start = lookup.advocate(session, advocate) if advocate is not None else None
+        forest = chains(session, advocate=start)
+    if fmt is OutputFormat.json:
+        roots = [{**root.as_dict(), "ancestors": forest.ancestors} for root in forest.roots]
+        render.write_object(cast(Any, roots))  # a JSON array: write_object takes any value
+        return
+    if fmt is OutputFormat.csv:
+        render.emit(
+            [_tree_row(d, n, p) for root in forest.roots for d, n, p in root.walk()],
+            TREE_COLUMNS,
+            "csv",
+        )
+        return
+    if not forest.roots:
+        render.message(
+            "no referral chains yet: a won referral becomes an advocate with "
+            "reftrack referral move R won --make-advocate"
+        )
+        return
+    title = None
+    if forest.ancestors:
+        title = f"{forest.roots[0].name}, referred by " + " ← ".join(forest.ancestors)
+    currency = common.settings().currency
+    render_charts.tree(
+        forest.roots, lambda node: render_charts.chain_label(node, currency), title=title
+    )
+
+
+def _tree_row(depth: int, node: Any, parent: Any) -> dict[str, Any]:
+    row = node.as_dict()
+    row.pop("children")
+    row.pop("archived")
+    return {
+        **row,
+        "parent_id": parent.advocate_id if parent else None,
+        "parent": parent.name if parent else None,
+        "depth": depth,
+    }
+
+
+def today_(fmt: FormatOption = OutputFormat.table) -> None:
+    """The morning screen: what is due (overdue first), the top three to ask, and this
+    month's numbers against last month's.
+
+    Example: reftrack today
+    """
+    from reftrack import render
+    from reftrack.services import metrics as service
+    from reftrack.services.due import due_items
+    from reftrack.services.suggest import suggest
+
+    day = common.today()
+    month_start = day.replace(day=1)
+    last_end = month_start - timedelta(days=1)
+    with common.read_session() as session:
+        items = due_items(session, as_of=day)
+        top = suggest(session, on=day, settings=common.settings(), limit=3)
+        this = service.compute(session, since=month_start, until=day).as_dict()
+        last = service.compute(session, since=last_end.replace(day=1), until=last_end).as_dict()
+    due = [
+        {
+            "id": i.view.follow_up.id,
+            "due_on": i.view.follow_up.due_on.isoformat(),
+            "kind": i.view.follow_up.kind,
+            "action": i.action,
+            "overdue": i.overdue,
+            "when": f"{i.days_late}d late" if i.overdue else "today",
+        }
+        for i in items
+    ]
+    ask = [_candidate_row(c, n, day) for n, c in enumerate(top.ranked, start=1)]
+    if fmt is not OutputFormat.table:
+        pick = ["since", "until", *HEADLINE_KEYS]
+        render.write_object(
+            {
+                "date": day.isoformat(),
+                "due": [{k: v for k, v in row.items() if k != "when"} for row in due],
+                "next": [{k: row[k] for k in NEXT_COLUMNS} for row in ask],
+                "this_month": {k: this[k] for k in pick},
+                "last_month": {k: last[k] for k in pick},
+            }
+        )
+        return
+    _today_screen(day, due, ask, this, last)
+
+
+def _today_screen(
+    day: date,
+    due: list[dict[str, Any]],
+    ask: list[dict[str, Any]],
+    this: dict[str, Any],
+    last: dict[str, Any],
+) -> None:
+    from reftrack import render, render_charts
+
+    render_charts.line(f"Today: {day:%A} {day}")
+    overdue = sum(1 for row in due if row["overdue"])
+    render_charts.section(f"Due ({len(due)}, {overdue} overdue)")
+    if due:
+        render.print_table(
+            due, [("id", "id"), ("when", "when"), ("action", "what to do")], highlight="overdue"
+        )
+    else:
+        render_charts.line("nothing due today")
+    render_charts.section("Ask next")
+    if ask:
+        render.print_table(ask, NEXT_TABLE)
+    else:
+        render_charts.line("nobody to ask today (reftrack next --all says why)")
+    render_charts.section("This month against last month")
+    currency = common.settings().currency
+    this_label = f"{day:%B} to {day.day}"
+    last_label = f"{date.fromisoformat(last['since']):%B}"
+    rows = []
+    for key in HEADLINE_KEYS:
+        now, before = this[key], last[key]
+        if key == "won_value":
+            now = render_charts.money_text(now, currency)
+            before = render_charts.money_text(before, currency)
+        elif key == "ask_yield":
+            now, before = render_charts.pct(now), render_charts.pct(before)
+        rows.append({"metric": key.replace("_", " "), "this": now, "last": before})
+    render.print_table(rows, [("metric", ""), ("this", this_label), ("last", last_label)])
+
+
+def register(app: typer.Typer) -> None:
+    """Add the insight commands to the root app."""
+    app.command("next")(next_)
+    app.command("metrics")(metrics)
+    app.command("tree")(tree)
+    app.command("today")(today_)
