@@ -118,6 +118,8 @@ def print_table(
     if not rows:
         message(empty)
         return
+    # a column with nothing in it is noise for a person (csv/json keep every column)
+    columns = [(key, header) for key, header in columns if any(cell(r.get(key)) for r in rows)]
     headers = [header for _, header in columns]
     texts = [[cell(row.get(key)) for key, _ in columns] for row in rows]
     if not stdout_is_terminal():
