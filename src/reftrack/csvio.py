@@ -1,0 +1,313 @@
+"""Reading and writing tables of records: CSV as real files come, and JSON. Pure functions
+over file objects: no database, no printing.
+
+Reading finds the encoding (UTF-8 with or without BOM, UTF-16 with BOM, else cp1252 when
+the bytes say so), the delimiter and the header row (past a preamble such as LinkedIn's
+"Notes:"), then yields one ``Record`` or ``BadRow`` per line. Writing streams rows and
+neutralises cells a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import textwrap
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from reftrack.csvio_encoding import Replay, choose_encoding, refuse_binary, sample_text
+from reftrack.csvio_fields import convert, missing_columns
+from reftrack.csvio_headers import NAME_FIELD, Plan, check_preset, parse_map, plan
+from reftrack.errors import InvalidInputError
+from reftrack.render import cell, json_value
+
+SAMPLE_BYTES = 64 * 1024
+DELIMITERS = (",", ";", "\t", "|")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
+_HEADER_WITHIN = 30  # rows of preamble we look past for the header
+
+
+def neutralise(text: str) -> str:
+    """``=1+1`` → ``'=1+1``: a spreadsheet shows it as text instead of running it."""
+    return "'" + text if text[:1] in FORMULA_START and text else text
+
+
+def restore(text: str) -> str:
+    """Undo ``neutralise``; an apostrophe before anything else stays ("'t Hart")."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
+        return text[1:]
+    return text
+
+
+def write_csv(stream: IO[str], columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
+    """Header and rows, formula-safe; returns how many rows were written."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([neutralise(cell(row.get(column))) for column in columns])
+        count += 1
+    return count
+
+
+def write_json(stream: IO[str], columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
+    """The same array of objects as ``--format json``, written one object at a time."""
+    count = 0
+    for row in rows:
+        data = {column: json_value(row.get(column)) for column in columns}
+        text = textwrap.indent(json.dumps(data, ensure_ascii=False, indent=2), "  ")
+        stream.write(("[\n" if count == 0 else ",\n") + text)
+        count += 1
+    stream.write("\n]\n" if count else "[]\n")
+    return count
+
+
+@dataclass
+class RowError:
+    where: str  # "people.csv line 7"
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        column = f", column {self.column!r}" if self.column else ""
+        return f"{self.where}{column}: {self.reason}"
+
+
+@dataclass
+class Record:
+    line: int
+    where: str
+    values: dict[str, Any]
+    blanks: dict[str, Any]
+    advocate_name: str | None = None
+
+
+@dataclass
+class BadRow:
+    line: int
+    errors: list[RowError]
+
+
+def _score(rows: list[list[str]], scorer: Any) -> tuple[int, int]:
+    """(recognised columns, index) of the row that looks most like the header."""
+    best = (0, 0)
+    for index, row in enumerate(rows[:_HEADER_WITHIN]):
+        recognised = scorer(row)
+        if recognised > best[0]:
+            best = (recognised, index)
+    return best
+
+
+def _consistency(rows: list[list[str]]) -> int:
+    widths = [len(row) for row in rows if len(row) > 1]
+    return max((widths.count(w) for w in set(widths)), default=0)
+
+
+def sniff(sample: str, scorer: Any, delimiter: str | None) -> tuple[str, int]:
+    """(delimiter, index of the header record): the reading that recognises most columns."""
+    best: tuple[int, int, int, str, int] | None = None
+    for rank, candidate in enumerate([delimiter] if delimiter else DELIMITERS):
+        rows = [
+            row
+            for _, row in zip(
+                range(200), csv.reader(io.StringIO(sample), delimiter=candidate), strict=False
+            )
+        ]
+        recognised, index = _score(rows, scorer)
+        if not recognised:
+            index = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
+        key = (recognised, _consistency(rows), -rank, candidate, index)
+        if best is None or key[:3] > best[:3]:
+            best = key
+    assert best is not None
+    return best[3], best[4]
+
+
+@dataclass
+class Options:
+    kind: str
+    preset: str | None = None
+    mapping: Sequence[str] = ()
+    delimiter: str | None = None
+    encoding: str | None = None
+    date_order: str | None = None
+
+
+@dataclass
+class Table:
+    """An open file: what was found, and its rows (iterate once)."""
+
+    name: str
+    options: Options
+    plan: Plan
+    encoding: str
+    delimiter: str | None  # None for JSON
+    encoding_note: str | None = None
+    blank: int = 0
+    _rows: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))
+    _source: Replay | None = None
+
+    @property
+    def bytes_read(self) -> int:
+        return self._source.position if self._source else 0
+
+    @property
+    def unknown(self) -> list[str]:
+        return self.plan.unknown
+
+    def where(self, line: int) -> str:
+        return f"{self.name} {'record' if self.delimiter is None else 'line'} {line}"
+
+    def __iter__(self) -> Iterator[Record | BadRow]:
+        options, found = self.options, self.plan
+        present, width = found.fields, len(found.header)
+        name_field = NAME_FIELD.get(options.kind)
+        for line, cells in self._rows:
+            if not any(text.strip() for text in cells):
+                self.blank += 1
+                continue
+            if len(cells) != width:
+                if len(cells) < width or any(text.strip() for text in cells[width:]):
+                    yield BadRow(line, [self._ragged(line, len(cells), width)])
+                    continue
+                cells = cells[:width]
+            if self.delimiter is not None:
+                cells = [restore(text) for text in cells]
+            raw = found.extract(cells)
+            nameless = found.skip_nameless and not raw.get(name_field or "", "").strip()
+            if nameless or not any(text.strip() for text in raw.values()):
+                self.blank += 1
+                continue
+            done = convert(options.kind, raw, present, date_order=options.date_order)
+            where = self.where(line)
+            if done.errors:
+                errors = [RowError(where, found.column_of(f), why) for f, why in done.errors]
+                yield BadRow(line, errors)
+            else:
+                yield Record(line, where, done.values, done.blanks, done.advocate_name)
+
+    def _ragged(self, line: int, cells: int, width: int) -> RowError:
+        return RowError(
+            self.where(line),
+            None,
+            f"has {cells} cells but the header has {width}; "
+            "quote cells that contain the delimiter, or check --delimiter",
+        )
+
+
+def open_table(binary: IO[bytes], options: Options, *, name: str = "stdin") -> Table:
+    """Detect encoding, delimiter and header; raise InvalidInputError for an unusable file."""
+    head = binary.read(SAMPLE_BYTES)
+    if not head.strip().strip(codecs.BOM_UTF8).strip():
+        raise InvalidInputError(f"{name} is empty; there is nothing to import")
+    if options.encoding is None:
+        refuse_binary(head, name)
+    encoding, note = choose_encoding(head, binary, options.encoding, name)
+    mapping = parse_map(options.kind, options.mapping)
+    sample = sample_text(head, encoding, at_end=len(head) < SAMPLE_BYTES)
+    source = Replay(head, binary)
+    text = io.TextIOWrapper(io.BufferedReader(source, SAMPLE_BYTES), encoding=encoding, newline="")
+    delimiter: str | None = None
+    if sample.lstrip().startswith(("[", "{")):
+        header, rows = _json_rows(text, name)
+    else:
+        scorer = _scorer(options, mapping)
+        delimiter, index = sniff(sample, scorer, _delimiter(options.delimiter))
+        header, rows = _csv_rows(text, delimiter, index, name)
+    found = plan(header, kind=options.kind, preset=options.preset, mapping=mapping)
+    check_preset(found, options.preset)
+    missing = missing_columns(options.kind, found.fields)
+    if missing:
+        raise InvalidInputError(
+            f"{name} has no {' or '.join(missing)} column (its header: {', '.join(header)}); "
+            f"add one, or name a column with --map COLUMN={missing[0].split(',')[0]}"
+        )
+    table = Table(name, options, found, encoding, delimiter, note, _rows=rows, _source=source)
+    return table
+
+
+def _scorer(options: Options, mapping: Mapping[str, str | None]) -> Any:
+    def score(row: list[str]) -> int:
+        return plan(row, kind=options.kind, preset=options.preset, mapping=mapping).recognised
+
+    return score
+
+
+def _delimiter(given: str | None) -> str | None:
+    if given is None:
+        return None
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    value = named.get(given.lower(), given)
+    if len(value) != 1 or value in "\"'\r\n":
+        raise InvalidInputError(
+            f"--delimiter {given!r} is not one character; use ',', ';', tab or '|'"
+        )
+    return value
+
+
+def _csv_rows(
+    text: IO[str], delimiter: str, header_index: int, name: str
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    reader = csv.reader(text, delimiter=delimiter)
+    csv.field_size_limit(64 * 1024 * 1024)
+    numbered = _numbered(reader, name)
+    header: list[str] | None = None
+    for index, (_, cells) in enumerate(numbered):
+        if index == header_index:
+            header = cells
+            break
+    if header is None:
+        raise InvalidInputError(f"{name} has no header row; the first row must name the columns")
+    header = [h.lstrip("\ufeff") for h in header]
+    return header, numbered
+
+
+def _numbered(reader: Any, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line of the record, cells); decoding and CSV errors become one clear error."""
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as error:
+            raise InvalidInputError(
+                f"{name} line {reader.line_num + 1} is not {error.encoding} (byte "
+                f"{error.object[error.start : error.start + 1]!r}); give the file's --encoding "
+                "(e.g. cp1252 or latin-1)"
+            ) from None
+        except csv.Error as error:
+            raise InvalidInputError(f"{name} line {reader.line_num}: {error}") from None
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _json_rows(text: IO[str], name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    try:
+        data = json.load(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InvalidInputError(f"{name} is not valid JSON ({error})") from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise InvalidInputError(
+            f"{name} must be a JSON array of objects, like `export --format json`"
+        )
+    header = list(dict.fromkeys(key for item in data[:1] for key in item))
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, item in enumerate(data, start=1):
+            yield number, [_json_text(item.get(key)) for key in header]
+
+    return header, rows()
+
+
+def _json_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

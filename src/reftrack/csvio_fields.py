@@ -1,0 +1,273 @@
+"""From the text of a cell to the value of a field: dates, money, enums, scores, flags.
+
+Each kind lists its fields with a parser, whether a row must have it and its default. A
+parser raises ``ValueError`` with the reason; ``convert`` gathers every reason of a row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from reftrack.enums import Alternative, Channel, FollowUpKind, Outcome, Source, Status
+from reftrack.errors import InvalidInputError
+from reftrack.money import parse_money
+
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?$")
+_NUMERIC = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})$")
+_WORDY = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d %b, %Y")
+_TRUE = {"true", "yes", "y", "1", "t", "x"}
+_FALSE = {"false", "no", "n", "0", "f"}
+
+
+def _ymd(year: str, month: str, day: str, text: str) -> date:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError(f"{text!r} does not exist on the calendar") from None
+
+
+def parse_date(text: str, order: str | None = None) -> date:
+    """ISO always; ``03-04-2025`` needs ``order`` unless only one reading is a date."""
+    value = text.strip()
+    iso = _ISO.match(value)
+    if iso:
+        year, month, day = iso.group(1).split("-")
+        return _ymd(year, month, day, value)
+    numeric = _NUMERIC.match(value)
+    if numeric:
+        a, b, c = numeric.groups()
+        if len(a) == 4:
+            return _ymd(a, b, c, value)
+        if len(c) != 4:
+            raise ValueError(f"{value!r} has a two-digit year; write the year in full")
+        if order == "ymd":
+            raise ValueError(f"{value!r} is not year-month-day; check --date-order")
+        if order is None:
+            order = _guess_order(int(a), int(b), value)
+        day, month = (a, b) if order == "dmy" else (b, a)
+        return _ymd(c, month, day, value)
+    for pattern in _WORDY:
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{value!r} is not a date; use 2026-03-31 (or --date-order for 31-03-2026)")
+
+
+def _guess_order(first: int, second: int, text: str) -> str:
+    if first > 12 >= second:
+        return "dmy"
+    if second > 12 >= first or first == second:
+        return "mdy"
+    raise ValueError(
+        f"{text!r} could be day-month or month-day; give --date-order dmy or --date-order mdy"
+    )
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _line(value: str) -> str:
+    return value.strip()
+
+
+def _id(value: str) -> int:
+    text = value.strip().lstrip("#")
+    if not text.isdigit() or int(text) == 0:
+        raise ValueError(f"{value!r} is not an id (a whole number from 1)")
+    return int(text)
+
+
+def _nps(value: str) -> int:
+    text = value.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a score; give a whole number 0-10") from None
+    if not number.is_integer() or not 0 <= number <= 10:
+        raise ValueError(f"{value!r} is not a score; give a whole number 0-10")
+    return int(number)
+
+
+def _flag(value: str) -> bool:
+    text = value.strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{value!r} is not true or false")
+
+
+def _tags(value: str) -> str | None:
+    parts = [part.strip() for part in value.split(";")]
+    return ";".join(dict.fromkeys(part for part in parts if part)) or None
+
+
+def _money(value: str) -> int:
+    try:
+        return parse_money(value, what="amount")
+    except InvalidInputError as error:
+        raise ValueError(error.message) from None
+
+
+def _choice(enum: type[StrEnum]) -> Callable[[str], str]:
+    allowed = [member.value for member in enum]
+
+    def parse(value: str) -> str:
+        key = re.sub(r"[\s-]+", "_", value.strip().casefold())
+        if key not in allowed:
+            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+        return key
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the CSV column
+    parse: Callable[[str], Any] | None  # None: dates (they need the date order)
+    column: str | None = None  # the database column, when it differs; "" = not stored
+    required: bool = False
+    default: Any = None
+
+    @property
+    def target(self) -> str:
+        return self.name if self.column is None else self.column
+
+
+def _date(name: str, required: bool = False) -> Field:
+    return Field(name, None, required=required)
+
+
+_LINK = {"advocate_id": "advocate", "ask_id": "ask", "referral_id": "referral"}
+ADVOCATE_NAME = "advocate"  # the readable name beside advocate_id: used when the id is empty
+
+KINDS: dict[str, list[Field]] = {
+    "advocates": [
+        Field("id", _id),
+        Field("name", _line, required=True),
+        Field("company", _line),
+        Field("email", _line),
+        Field("phone", _line),
+        Field("tags", _tags),
+        Field("nps", _nps),
+        _date("nps_on"),
+        _date("customer_since"),
+        Field("source", _choice(Source)),
+        Field("referred_by", _id),
+        _date("last_milestone_on"),
+        _date("last_complaint_on"),
+        Field("archived", _flag, default=False),
+        Field("notes", _text),
+    ],
+    "asks": [
+        Field("id", _id),
+        Field("advocate_id", _id),
+        Field(ADVOCATE_NAME, _line, column=""),
+        _date("asked_on", required=True),
+        Field("channel", _choice(Channel), default=Channel.in_person.value),
+        Field("target", _text),
+        Field("outcome", _choice(Outcome), default=Outcome.pending.value),
+        Field("alternative", _choice(Alternative)),
+        Field("forced", _flag, default=False),
+        Field("notes", _text),
+    ],
+    "referrals": [
+        Field("id", _id),
+        Field("advocate_id", _id),
+        Field(ADVOCATE_NAME, _line, column=""),
+        Field("ask_id", _id),
+        Field("prospect", _line, required=True),
+        Field("company", _line),
+        Field("email", _line),
+        Field("phone", _line),
+        _date("received_on", required=True),
+        Field("status", _choice(Status), default=Status.new.value),
+        Field("value", _money, column="value_cents"),
+        _date("closed_on"),
+        Field("lost_reason", _text),
+        _date("thanked_on"),
+        Field("notes", _text),
+    ],
+    "followups": [
+        Field("id", _id),
+        _date("due_on", required=True),
+        Field("kind", _choice(FollowUpKind), default=FollowUpKind.custom.value),
+        Field("advocate_id", _id),
+        Field(ADVOCATE_NAME, _line, column=""),
+        Field("ask_id", _id),
+        Field("referral_id", _id),
+        Field("prospect", _line, column=""),
+        Field("note", _text),
+        _date("done_on"),
+        Field("outcome", _text),
+    ],
+}
+
+
+def stored_columns(kind: str) -> dict[str, str]:
+    """CSV column → database column, for the fields that are stored."""
+    return {f.name: f.target for f in KINDS[kind] if f.target}
+
+
+def missing_columns(kind: str, present: set[str]) -> list[str]:
+    """Required columns the header lacks (advocate_id may be given by name instead)."""
+    missing = [f.name for f in KINDS[kind] if f.required and f.name not in present]
+    if kind in ("asks", "referrals") and not present & {"advocate_id", ADVOCATE_NAME}:
+        missing.append("advocate_id")
+    if kind == "followups" and not present & {*_LINK, ADVOCATE_NAME}:
+        missing.append("advocate_id, ask_id or referral_id")
+    return missing
+
+
+@dataclass
+class Converted:
+    values: dict[str, Any]  # database column → value, for the non-empty cells
+    blanks: dict[str, Any]  # database column → its empty value, for the empty cells
+    advocate_name: str | None
+    errors: list[tuple[str, str]]  # (CSV field, reason)
+
+
+def convert(
+    kind: str, raw: Mapping[str, str], present: set[str], *, date_order: str | None = None
+) -> Converted:
+    """Typed values of one row; every field in error is reported, not only the first."""
+    values: dict[str, Any] = {}
+    blanks: dict[str, Any] = {}
+    errors: list[tuple[str, str]] = []
+    advocate_name = None
+    for spec in KINDS[kind]:
+        if spec.name not in present:
+            continue
+        text = raw.get(spec.name, "")
+        if not text.strip():
+            if spec.required:
+                errors.append((spec.name, "is empty; every row needs one"))
+            elif spec.target:
+                blanks[spec.target] = spec.default
+            continue
+        try:
+            value = parse_date(text, date_order) if spec.parse is None else spec.parse(text)
+        except ValueError as error:
+            errors.append((spec.name, str(error)))
+            continue
+        if spec.name == ADVOCATE_NAME:
+            advocate_name = str(value)
+        elif spec.target:
+            values[spec.target] = value
+    unlinked = all(values.get(link) is None for link in _LINK)
+    if kind == "followups" and not errors and not advocate_name and unlinked:
+        errors.append(("advocate_id", "a follow-up needs an advocate_id, ask_id or referral_id"))
+    return Converted(values, blanks, advocate_name, errors)
+
+
+def defaults(kind: str) -> dict[str, Any]:
+    """Values of a new record for the fields a file does not have."""
+    return {f.target: f.default for f in KINDS[kind] if f.target}
