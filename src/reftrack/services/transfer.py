@@ -1,0 +1,120 @@
+"""Import and export of records (PRODUCT.md §7), against the database.
+
+Export streams rows from the driver cursor through ``records.*_row`` (the same strings as
+``list --format csv``). Import is one transaction: rows are read, checked and written in
+chunks with ``executemany``; any bad row, or a dry run, rolls everything back. Records are
+restored as they are: the follow-up rules of §4 do not run. Matching: by id; advocates
+then by email (case-insensitive), then by name + company.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from reftrack import csvio, records
+from reftrack.services.transfer_import import (
+    KINDS,
+    Action,
+    ImportContext,
+    Importer,
+    ImportReport,
+    link_referrers,
+    table_of,
+)
+
+__all__ = ["KINDS", "Action", "ExportReport", "ImportReport", "export_table", "import_tables"]
+CHUNK = 2000
+
+
+@dataclass
+class ExportReport:
+    kind: str
+    rows: int
+
+
+def _export_query(kind: str) -> Any:
+    advocate = table_of("advocates")
+    if kind == "advocates":
+        return select(advocate).order_by(advocate.c.id)
+    table = table_of(kind)
+    joined = table.outerjoin(advocate, advocate.c.id == table.c.advocate_id)
+    columns: list[Any] = [table, advocate.c.name.label("advocate_name")]
+    if kind == "followups":
+        referral = table_of("referrals")
+        joined = joined.outerjoin(referral, referral.c.id == table.c.referral_id)
+        columns.append(referral.c.prospect.label("referral_prospect"))
+    return select(*columns).select_from(joined).order_by(table.c.id)
+
+
+def export_rows(connection: Connection, *, kind: str) -> Iterator[dict[str, Any]]:
+    """Canonical rows of ``kind``, streamed from the cursor (never all in memory)."""
+    result = connection.execute(_export_query(kind), execution_options={"yield_per": CHUNK})
+    for row in result:
+        if kind == "advocates":
+            yield records.advocate_row(row)
+        elif kind == "asks":
+            yield records.ask_row(row, row.advocate_name)
+        elif kind == "referrals":
+            yield records.referral_row(row, row.advocate_name)
+        else:
+            yield records.followup_row(row, row.advocate_name, row.referral_prospect)
+
+
+def export_table(session: Session, *, kind: str, stream: IO[str], fmt: str = "csv") -> ExportReport:
+    """Write every record of ``kind`` to ``stream`` as CSV (formula-safe) or JSON."""
+    rows = export_rows(session.connection(), kind=kind)
+    write = csvio.write_json if fmt == "json" else csvio.write_csv
+    return ExportReport(kind, write(stream, records.COLUMNS[kind], rows))
+
+
+def _sync_sequences(connection: Connection, kinds: Iterable[str]) -> None:
+    """Ids were given explicitly: PostgreSQL's sequences must move past them."""
+    if connection.dialect.name != "postgresql":
+        return
+    for kind in kinds:
+        name = table_of(kind).name
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+        )
+
+
+def import_tables(
+    session: Session,
+    *,
+    tables: Mapping[str, csvio.Table],
+    today: date,
+    dry_run: bool = False,
+    on_action: Callable[[Action], None] | None = None,
+    progress: Callable[[], None] | None = None,
+) -> list[ImportReport]:
+    """Import one kind, or several (``import all``) in the order that keeps links valid.
+
+    Everything happens in the session's transaction; when any row is bad, or on a dry run,
+    the transaction is rolled back before returning: nothing is written.
+    """
+    connection = session.connection()
+    context = ImportContext(today=today, on_action=on_action, defer_referred_by=len(tables) > 1)
+    reports = []
+    for kind in KINDS:
+        if kind not in tables:
+            continue
+        table = tables[kind]
+        report = ImportReport(kind, table.name, dry_run=dry_run)
+        importer = Importer(connection, kind, report, context, canonical="id" in table.plan.fields)
+        importer.run(table, progress)
+        report.blank = table.blank
+        reports.append(report)
+    if context.deferred:
+        link_referrers(connection, context, reports[0])
+    _sync_sequences(connection, tables)
+    if dry_run or any(report.bad_rows for report in reports):
+        session.rollback()
+    return reports

@@ -1,0 +1,399 @@
+"""The import engine behind ``services.transfer``: one kind into an open transaction.
+
+Rows come in chunks; each chunk resolves advocate names, checks that every link points at
+a record, loads the records it may match (by id; advocates also by e-mail and by name +
+company, from key maps kept for the whole import), then writes its inserts and updates
+with ``executemany``. Nothing here commits or rolls back: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy.engine import Connection
+
+from reftrack import csvio
+from reftrack.csvio_fields import defaults
+from reftrack.models import Advocate, Ask, FollowUp, NpsScore, Referral, utcnow
+
+KINDS = ("advocates", "asks", "referrals", "followups")  # the order that keeps links valid
+CHUNK = 2000
+MAX_ERRORS = 1000
+_TABLES: dict[str, Any] = {
+    "advocates": Advocate,
+    "asks": Ask,
+    "referrals": Referral,
+    "followups": FollowUp,
+}
+_LINKS: dict[str, dict[str, str]] = {
+    "advocates": {"referred_by": "referrals"},
+    "asks": {"advocate_id": "advocates"},
+    "referrals": {"advocate_id": "advocates", "ask_id": "asks"},
+    "followups": {"advocate_id": "advocates", "ask_id": "asks", "referral_id": "referrals"},
+}
+_NOUN = {"advocates": "advocate", "asks": "ask", "referrals": "referral", "followups": "follow-up"}
+
+
+def table_of(kind: str) -> Table:
+    table: Table = _TABLES[kind].__table__
+    return table
+
+
+@dataclass
+class Action:
+    """What the import does (or would do) with one row."""
+
+    verb: str  # insert, update, skip
+    where: str
+    kind: str
+    id: int
+    label: str
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    name: str
+    inserted: int = 0
+    updated: int = 0
+    skipped: int = 0
+    blank: int = 0
+    bad_rows: int = 0
+    errors: list[csvio.RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    def fail(self, errors: list[csvio.RowError]) -> None:
+        self.bad_rows += 1
+        self.errors.extend(errors[: max(0, MAX_ERRORS - len(self.errors))])
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _label(kind: str, state: Mapping[str, Any]) -> str:
+    if kind == "advocates":
+        return str(state.get("name"))
+    if kind == "asks":
+        return f"advocate #{state.get('advocate_id')} on {state.get('asked_on')}"
+    if kind == "referrals":
+        return str(state.get("prospect"))
+    return f"{state.get('kind')} due {state.get('due_on')}"
+
+
+@dataclass
+class ImportContext:
+    today: date
+    on_action: Callable[[Action], None] | None = None
+    defer_referred_by: bool = False
+    remap: dict[int, int] = field(default_factory=dict)  # advocate id in the file → in the db
+    deferred: list[tuple[str, int, int | None]] = field(default_factory=list)
+
+
+class Importer:
+    """One kind into one open transaction, chunk by chunk."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        kind: str,
+        report: ImportReport,
+        context: ImportContext,
+        *,
+        canonical: bool,
+    ) -> None:
+        self.connection, self.kind, self.report, self.context = connection, kind, report, context
+        self.table = table_of(kind)
+        self.canonical = canonical
+        self.defaults = defaults(kind)
+        self.next_id = (connection.execute(select(func.max(self.table.c.id))).scalar() or 0) + 1
+        self.by_email: dict[str, int] = {}
+        self.by_name: dict[tuple[str, str], int] = {}
+        if kind == "advocates":
+            query = select(
+                self.table.c.id, self.table.c.email, self.table.c.name, self.table.c.company
+            )
+            for row in connection.execute(query):
+                self._remember(row.id, row._mapping)
+
+    def _remember(self, record_id: int, state: Mapping[Any, Any]) -> None:
+        if self.kind != "advocates":
+            return
+        if state.get("email"):
+            self.by_email.setdefault(state["email"].casefold(), record_id)
+        key = (str(state.get("name") or "").casefold(), (state.get("company") or "").casefold())
+        self.by_name.setdefault(key, record_id)
+
+    def run(
+        self, rows: Iterable[csvio.Record | csvio.BadRow], progress: Callable[[], None] | None
+    ) -> None:
+        for chunk in chunks(rows, CHUNK):
+            good: list[csvio.Record] = []
+            for item in chunk:
+                if isinstance(item, csvio.BadRow):
+                    self.report.fail(item.errors)
+                else:
+                    good.append(item)
+            good = self._resolve_advocates(good)
+            good = self._check_links(good)
+            self._apply(good)
+            if progress is not None:
+                progress()
+
+    def _resolve_advocates(self, rows: list[csvio.Record]) -> list[csvio.Record]:
+        """advocate_id from the file (renumbered by ``import all``), else by the name beside it."""
+        if self.kind == "advocates":
+            return rows
+        wanted = {
+            r.advocate_name.casefold()
+            for r in rows
+            if r.values.get("advocate_id") is None and r.advocate_name
+        }
+        named: dict[str, list[int]] = {}
+        if wanted:
+            advocate = table_of("advocates")
+            query = select(advocate.c.id, advocate.c.name).where(
+                func.lower(advocate.c.name).in_(wanted)
+            )
+            for row in self.connection.execute(query.order_by(advocate.c.id)):
+                named.setdefault(row.name.casefold(), []).append(row.id)
+        kept = []
+        for record in rows:
+            given = record.values.get("advocate_id")
+            if given is not None:
+                record.values["advocate_id"] = self.context.remap.get(given, given)
+            elif record.advocate_name:
+                ids = named.get(record.advocate_name.casefold(), [])
+                if len(ids) != 1:
+                    why = (
+                        (
+                            "several advocates have this name ("
+                            + ", ".join(f"#{i}" for i in ids)
+                            + "); give advocate_id"
+                        )
+                        if ids
+                        else "there is no advocate of this name"
+                    )
+                    self.report.fail(
+                        [
+                            csvio.RowError(
+                                record.where, "advocate", f"{record.advocate_name!r}: {why}"
+                            )
+                        ]
+                    )
+                    continue
+                record.values["advocate_id"] = ids[0]
+            elif self.kind != "followups":
+                self.report.fail(
+                    [
+                        csvio.RowError(
+                            record.where, "advocate_id", "is empty; every row needs its advocate"
+                        )
+                    ]
+                )
+                continue
+            kept.append(record)
+        return kept
+
+    def _check_links(self, rows: list[csvio.Record]) -> list[csvio.Record]:
+        """Every id a row points at must exist (in the database or earlier in this import)."""
+        links = dict(_LINKS[self.kind])
+        if self.context.defer_referred_by:
+            links.pop("referred_by", None)
+        missing: set[tuple[str, int]] = set()
+        for column, kind in links.items():
+            ids = {r.values[column] for r in rows if r.values.get(column) is not None}
+            if ids:
+                table = table_of(kind)
+                found = set(
+                    self.connection.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars()
+                )
+                missing |= {(column, i) for i in ids - found}
+        if not missing:
+            return rows
+        kept = []
+        for record in rows:
+            errors = [
+                csvio.RowError(
+                    record.where,
+                    column,
+                    f"there is no {_NOUN[links[column]]} #{record.values[column]}",
+                )
+                for column in links
+                if (column, record.values.get(column)) in missing
+            ]
+            if errors:
+                self.report.fail(errors)
+            else:
+                kept.append(record)
+        return kept
+
+    def _match(self, record: csvio.Record, state: dict[int, dict[str, Any]]) -> int | None:
+        given = record.values.get("id")
+        if given is not None and given in state:
+            return int(given)
+        if self.kind != "advocates":
+            return None
+        email = record.values.get("email")
+        if email and email.casefold() in self.by_email:
+            return self.by_email[email.casefold()]
+        name = str(record.values.get("name") or "").casefold()
+        return self.by_name.get((name, (record.values.get("company") or "").casefold()))
+
+    def _load(self, rows: list[csvio.Record]) -> dict[int, dict[str, Any]]:
+        """The current state of every record this chunk may touch."""
+        ids = {r.values["id"] for r in rows if r.values.get("id") is not None}
+        if self.kind == "advocates":
+            for record in rows:
+                target = self._match(record, {})
+                if target is not None:
+                    ids.add(target)
+        if not ids:
+            return {}
+        query = select(self.table).where(self.table.c.id.in_(ids))
+        return {row.id: dict(row._mapping) for row in self.connection.execute(query)}
+
+    def _apply(self, rows: list[csvio.Record]) -> None:
+        state = self._load(rows)
+        inserts: dict[int, dict[str, Any]] = {}
+        updates: dict[int, dict[str, Any]] = {}
+        scores: list[dict[str, Any]] = []
+        now = utcnow()
+        for record in rows:
+            target = self._match(record, state)
+            incoming = dict(record.values)
+            if self.canonical:
+                incoming = {**record.blanks, **incoming}
+            file_id = incoming.pop("id", None)
+            referred = self._defer(incoming)
+            if target is None:
+                target = file_id if file_id is not None else self.next_id
+                self.next_id = max(self.next_id, target + 1)
+                new = {
+                    **self.defaults,
+                    **record.blanks,
+                    **incoming,
+                    "id": target,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                if referred is not None:
+                    new["referred_by"] = None
+                state[target] = inserts[target] = new
+                self._done(record, "insert", new, list(incoming), referred, scores)
+                continue
+            if file_id is not None and file_id != target and self.kind == "advocates":
+                self.context.remap[file_id] = target
+            current = state[target]
+            changed = [k for k, v in incoming.items() if current.get(k) != v]
+            current.update({k: incoming[k] for k in changed})
+            if changed:
+                current["updated_at"] = now
+                if target not in inserts:
+                    updates[target] = current
+            self._done(record, "update" if changed else "skip", current, changed, referred, scores)
+        self._write(inserts, updates, scores)
+
+    def _defer(self, incoming: dict[str, Any]) -> int | bool | None:
+        """``import all`` links advocates to referrals after the referrals are in."""
+        if not self.context.defer_referred_by or "referred_by" not in incoming:
+            return None
+        value: int | None = incoming.pop("referred_by")
+        return value if value is not None else False
+
+    def _done(
+        self,
+        record: csvio.Record,
+        verb: str,
+        state: dict[str, Any],
+        changed: list[str],
+        referred: int | bool | None,
+        scores: list[dict[str, Any]],
+    ) -> None:
+        if referred is not None:
+            wanted = None if referred is False else int(referred)
+            if wanted != state.get("referred_by"):
+                self.context.deferred.append((record.where, state["id"], wanted))
+                if verb == "skip":
+                    verb, changed = "update", ["referred_by"]
+        if verb == "skip":
+            self.report.skipped += 1
+        elif verb == "insert":
+            self.report.inserted += 1
+        else:
+            self.report.updated += 1
+        self._remember(state["id"], state)
+        if (
+            self.kind == "advocates"
+            and state.get("nps") is not None
+            and (verb == "insert" or {"nps", "nps_on"} & set(changed))
+        ):
+            scores.append(
+                {
+                    "advocate_id": state["id"],
+                    "score": state["nps"],
+                    "scored_on": state.get("nps_on") or self.context.today,
+                    "created_at": utcnow(),
+                }
+            )
+        if self.context.on_action is not None:
+            self.context.on_action(
+                Action(
+                    verb, record.where, self.kind, state["id"], _label(self.kind, state), changed
+                )
+            )
+
+    def _write(
+        self,
+        inserts: dict[int, dict[str, Any]],
+        updates: dict[int, dict[str, Any]],
+        scores: list[dict[str, Any]],
+    ) -> None:
+        if inserts:
+            self.connection.execute(self.table.insert(), list(inserts.values()))
+        if updates:
+            statement = self.table.update().where(self.table.c.id == bindparam("b_id"))
+            rows = [
+                {**{k: v for k, v in row.items() if k != "id"}, "b_id": key}
+                for key, row in updates.items()
+            ]
+            self.connection.execute(statement, rows)
+        if scores:
+            self.connection.execute(table_of_scores().insert(), scores)
+
+
+def table_of_scores() -> Table:
+    table: Table = NpsScore.__table__  # type: ignore[attr-defined]
+    return table
+
+
+def link_referrers(connection: Connection, context: ImportContext, report: ImportReport) -> None:
+    """Set advocate.referred_by once the referrals exist (``import all``)."""
+    referral = table_of("referrals")
+    for chunk in chunks(context.deferred, CHUNK):
+        ids = {wanted for _, _, wanted in chunk if wanted is not None}
+        found = (
+            set(connection.execute(select(referral.c.id).where(referral.c.id.in_(ids))).scalars())
+            if ids
+            else set()
+        )
+        rows = []
+        for where, advocate_id, wanted in chunk:
+            if wanted is not None and wanted not in found:
+                report.fail(
+                    [csvio.RowError(where, "referred_by", f"there is no referral #{wanted}")]
+                )
+            else:
+                rows.append({"b_id": advocate_id, "referred_by": wanted})
+        if rows:
+            advocate = table_of("advocates")
+            statement = advocate.update().where(advocate.c.id == bindparam("b_id"))
+            connection.execute(statement, rows)
