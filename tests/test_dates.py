@@ -163,7 +163,7 @@ def test_today_without_the_variable_is_the_real_today() -> None:
 
 @pytest.mark.parametrize("value", ["2026-02-31", "tomorrow", "16-03-2026", "x"])
 def test_today_malformed(value: str) -> None:
-    with pytest.raises(InvalidInputError, match="REFTRACK_TODAY.*YYYY-MM-DD"):
+    with pytest.raises(InvalidInputError, match=r"REFTRACK_TODAY.*YYYY-MM-DD"):
         today({"REFTRACK_TODAY": value})
 
 
