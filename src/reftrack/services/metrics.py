@@ -409,7 +409,7 @@ def _advocate_labels(session: Session, ids: list[Any]) -> dict[Any, str]:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         query = select(col(Advocate.id), col(Advocate.name)).where(col(Advocate.id).in_(chunk))
-        names.update(dict(session.connection().execute(query).tuples().all()))
+        names.update({row[0]: row[1] for row in session.connection().execute(query)})
     counts: dict[str, int] = {}
     for name in names.values():
         counts[name] = counts.get(name, 0) + 1
