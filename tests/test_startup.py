@@ -1,0 +1,121 @@
+"""`--help`, `--version` and shell completion start fast: no SQLAlchemy/SQLModel imported
+(STYLE.md habit 10). Each check runs in a fresh interpreter, since this one has them loaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reftrack import __version__
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic")
+
+# Runs the real app with the given argv, then reports which heavy packages got imported.
+PROBE = """
+import json, sys
+sys.argv = {argv!r}
+try:
+    from reftrack.cli.main import app
+    app()
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+loaded = sorted({{name.split(".")[0] for name in sys.modules}} & set({heavy!r}))
+sys.stderr.write("PROBE " + json.dumps({{"code": code, "loaded": loaded}}) + "\\n")
+"""
+
+
+def probe(argv: list[str], extra_env: dict[str, str] | None = None) -> tuple[str, dict]:
+    env = {**os.environ, **(extra_env or {})}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(argv=argv, heavy=HEAVY)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("PROBE ")]
+    assert lines, done.stderr
+    return done.stdout, json.loads(lines[-1].removeprefix("PROBE "))
+
+
+def test_help_imports_no_database_layer() -> None:
+    stdout, report = probe(["reftrack", "--help"])
+    assert report["code"] in (0, None)
+    assert "advocate" in stdout
+    assert report["loaded"] == []
+
+
+def test_subcommand_help_imports_no_database_layer() -> None:
+    stdout, report = probe(["reftrack", "referral", "move", "--help"])
+    assert report["code"] in (0, None)
+    assert "Example" in stdout
+    assert report["loaded"] == []
+
+
+def test_version_imports_no_database_layer() -> None:
+    stdout, report = probe(["reftrack", "--version"])
+    assert report["code"] in (0, None)
+    assert stdout == f"reftrack {__version__}\n"
+    assert report["loaded"] == []
+
+
+def test_completion_imports_no_database_layer() -> None:
+    stdout, report = probe(
+        ["reftrack"],
+        {"_REFTRACK_COMPLETE": "complete_bash", "COMP_WORDS": "reftrack adv", "COMP_CWORD": "1"},
+    )
+    assert report["code"] in (0, None)
+    assert stdout.split() == ["advocate"]
+    assert report["loaded"] == []
+
+
+def test_the_probe_sees_the_database_layer_when_it_is_used() -> None:
+    """Without this the checks above could pass on a broken probe."""
+    _stdout, report = probe(["reftrack", "advocate", "list", "--format", "json"])
+    assert report["code"] in (0, None)
+    assert {"sqlalchemy", "sqlmodel"} <= set(report["loaded"])
+
+
+def console_script() -> str:
+    found = shutil.which("reftrack", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip("the reftrack console script is not installed beside this python")
+    return found
+
+
+def test_completion_through_the_console_script() -> None:
+    done = subprocess.run(
+        [console_script()],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "_REFTRACK_COMPLETE": "complete_bash",
+            "COMP_WORDS": "reftrack referral m",
+            "COMP_CWORD": "2",
+        },
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["move"]
+
+
+def test_python_dash_m_version() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "reftrack", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"reftrack {__version__}\n"
+    assert __version__ != "0.0.0"  # the installed package's metadata was found
+    assert done.stderr == ""
