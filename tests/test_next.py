@@ -201,3 +201,22 @@ def test_csv_columns(cli: Invoke) -> None:
 
 def test_bad_limit_is_a_usage_error(cli: Invoke) -> None:
     assert cli("next", "--limit", "-1").exit_code == 2
+
+
+def test_documented_weight_invariants() -> None:
+    """docs/ranking.md: referring alone never lifts over the next segment; a milestone does."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from reftrack.services.suggest import score_of
+
+    def score(nps: int | None, *, won: int = 0, milestone: date | None = None) -> int:
+        row = SimpleNamespace(
+            nps=nps, referrals=won, won=won, last_milestone_on=milestone, last_asked_on=None
+        )
+        return score_of(row, on=date(2026, 3, 16), settings=Settings())[0]
+
+    assert score(8, won=10) < score(9)
+    assert score(None, won=10) < score(7)
+    assert score(7, milestone=date(2026, 3, 1)) > score(10)
+    assert score(6) < score(None)

@@ -28,12 +28,12 @@ class Weights:
 
     promoter: int = 100  # NPS 9–10: ask first
     passive: int = 60  # NPS 7–8: happy passives next
-    unscored: int = 40  # no score yet: after the passives
+    unscored: int = 25  # no score yet: after the passives
     per_nps_point: int = 5  # within a segment, a 10 beats a 9 and an 8 beats a 7
     milestone: int = 50  # value proven within settings.milestone_boost_days
     referred_before: int = 20  # has referred at least once before
     per_won_referral: int = 5  # and a little more for each referral that was won...
-    won_cap: int = 3  # ...counting at most this many
+    won_cap: int = 2  # ...counting at most this many
 
 
 WEIGHTS = Weights()
