@@ -39,7 +39,7 @@ class Weights:
 WEIGHTS = Weights()
 
 # The segment floor each NPS point counts from (per_nps_point × (nps − floor)).
-_FLOOR = {Segment.promoter: 9, Segment.passive: 7, Segment.detractor: 0}
+_FLOOR = {Segment.promoter: 9, Segment.passive: 7}
 
 
 # --- the guards, as a pure function -----------------------------------------------------
@@ -157,7 +157,7 @@ def score_of(
     elif segment is Segment.passive:
         points, reasons = weights.passive, [f"passive (NPS {row.nps})"]
     elif segment is Segment.detractor:  # never suggested; the score orders `--all` only
-        points, reasons = 0, [f"detractor (NPS {row.nps})"]
+        points, reasons = row.nps, [f"detractor (NPS {row.nps})"]
     else:
         points, reasons = weights.unscored, ["not scored yet"]
     if segment in _FLOOR:
