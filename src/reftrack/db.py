@@ -85,7 +85,8 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        # WAL is set by open_database once the file is known to be ours: it is written
+        # into the file's header, and another program's database must stay untouched.
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
@@ -152,6 +153,8 @@ def open_database(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -
     database = Database(url=url, engine=make_engine(url, busy_timeout_ms=busy_timeout_ms))
     try:
         ensure_schema(database)
+        if sqlite_path(url) is not None:
+            _use_wal(database.engine)
     except (sa_exc.OperationalError, sa_exc.DatabaseError) as error:
         database.engine.dispose()
         raise DatabaseError(describe_failure(error, url)) from None
@@ -159,6 +162,19 @@ def open_database(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -
         database.engine.dispose()
         raise
     return database
+
+
+def _use_wal(engine: Engine) -> None:
+    """Readers never block the writer. Persistent in the file, so usually a no-op read."""
+    connection = engine.raw_connection()  # outside any transaction, as SQLite requires
+    try:
+        cursor = connection.cursor()
+        (mode,) = cursor.execute("PRAGMA journal_mode").fetchone()
+        if str(mode).lower() != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        connection.close()
 
 
 def ensure_schema(database: Database) -> None:
