@@ -177,7 +177,7 @@ def score_of(
 
 
 def _rows(session: Session, *, on: date, settings: Settings) -> list[Any]:
-    """Every active advocate with its recent/last ask and referral counts: three scans."""
+    """Every active advocate with its recent/last ask and referral counts, in one query."""
     low, high = cooldown_window(on, settings)
     asked_on = col(Ask.asked_on)
     asks = (
@@ -191,12 +191,15 @@ def _rows(session: Session, *, on: date, settings: Settings) -> list[Any]:
         .group_by(col(Ask.advocate_id))
         .subquery()
     )
+    # two counts, not one SUM(CASE status): each reads one index instead of every row
     refs = (
-        select(
-            col(Referral.advocate_id).label("advocate_id"),
-            func.count().label("referrals"),
-            func.sum(case((col(Referral.status) == Status.won.value, 1), else_=0)).label("won"),
-        )
+        select(col(Referral.advocate_id).label("advocate_id"), func.count().label("referrals"))
+        .group_by(col(Referral.advocate_id))
+        .subquery()
+    )
+    won = (
+        select(col(Referral.advocate_id).label("advocate_id"), func.count().label("won"))
+        .where(col(Referral.status) == Status.won.value)
         .group_by(col(Referral.advocate_id))
         .subquery()
     )
@@ -212,10 +215,11 @@ def _rows(session: Session, *, on: date, settings: Settings) -> list[Any]:
             asks.c.recent_ask_on,
             asks.c.last_asked_on,
             refs.c.referrals,
-            refs.c.won,
+            won.c.won,
         )
         .outerjoin(asks, asks.c.advocate_id == col(Advocate.id))
         .outerjoin(refs, refs.c.advocate_id == col(Advocate.id))
+        .outerjoin(won, won.c.advocate_id == col(Advocate.id))
         .where(col(Advocate.archived) == false())
     )
     return list(session.connection().execute(query).all())
