@@ -43,12 +43,21 @@ def restore(text: str) -> str:
 
 
 def write_csv(stream: IO[str], columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
-    """Header and rows, formula-safe; returns how many rows were written."""
+    """Header and rows, formula-safe; returns how many rows were written.
+
+    Lines end in LF; a row with a carriage return in a cell is written fully quoted (the
+    csv module quotes only the line terminator's characters), so the CR survives.
+    """
     writer = csv.writer(stream, lineterminator="\n")
+    quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow([neutralise(cell(row.get(column))) for column in columns])
+        cells = [neutralise(cell(row.get(column))) for column in columns]
+        if any("\r" in text for text in cells):
+            quoted.writerow(cells)
+        else:
+            writer.writerow(cells)
         count += 1
     return count
 
@@ -106,16 +115,23 @@ def _consistency(rows: list[list[str]]) -> int:
     return max((widths.count(w) for w in set(widths)), default=0)
 
 
+def _sample_rows(sample: str, delimiter: str) -> list[list[str]]:
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+            rows.append(row)
+            if len(rows) == 200:
+                break
+    except csv.Error:
+        pass  # not this delimiter's quoting; what was read still counts
+    return rows
+
+
 def sniff(sample: str, scorer: Any, delimiter: str | None) -> tuple[str, int]:
     """(delimiter, index of the header record): the reading that recognises most columns."""
     best: tuple[int, int, int, str, int] | None = None
     for rank, candidate in enumerate([delimiter] if delimiter else DELIMITERS):
-        rows = [
-            row
-            for _, row in zip(
-                range(200), csv.reader(io.StringIO(sample), delimiter=candidate), strict=False
-            )
-        ]
+        rows = _sample_rows(sample, candidate)
         recognised, index = _score(rows, scorer)
         if not recognised:
             index = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)

@@ -247,7 +247,7 @@ def convert(
         if spec.name not in present:
             continue
         text = raw.get(spec.name, "")
-        if not text.strip():
+        if not (text if spec.parse is _text else text.strip()):
             if spec.required:
                 errors.append((spec.name, "is empty; every row needs one"))
             elif spec.target:

@@ -207,7 +207,7 @@ class Plan:
         for name, indexes in self.sources.items():
             for index in indexes:
                 text = cells[index]
-                if text.strip():
+                if text:
                     values[name] = text
                     break
         first, last = values.pop(FIRST, "").strip(), values.pop(LAST, "").strip()

@@ -36,6 +36,7 @@ _LINKS: dict[str, dict[str, str]] = {
     "referrals": {"advocate_id": "advocates", "ask_id": "asks"},
     "followups": {"advocate_id": "advocates", "ask_id": "asks", "referral_id": "referrals"},
 }
+_HINT = {"referred_by": " (`import all FOLDER` restores advocates with their referrals)"}
 _NOUN = {"advocates": "advocate", "asks": "ask", "referrals": "referral", "followups": "follow-up"}
 
 
@@ -117,6 +118,7 @@ class Importer:
         self.next_id = (connection.execute(select(func.max(self.table.c.id))).scalar() or 0) + 1
         self.by_email: dict[str, int] = {}
         self.by_name: dict[tuple[str, str], int] = {}
+        self.claimed: set[int] = set()  # records a row with an id was matched to or became
         if kind == "advocates":
             query = select(
                 self.table.c.id, self.table.c.email, self.table.c.name, self.table.c.company
@@ -225,7 +227,8 @@ class Importer:
                 csvio.RowError(
                     record.where,
                     column,
-                    f"there is no {_NOUN[links[column]]} #{record.values[column]}",
+                    f"there is no {_NOUN[links[column]]} #{record.values[column]}"
+                    + _HINT.get(column, ""),
                 )
                 for column in links
                 if (column, record.values.get(column)) in missing
@@ -243,10 +246,13 @@ class Importer:
         if self.kind != "advocates":
             return None
         email = record.values.get("email")
-        if email and email.casefold() in self.by_email:
-            return self.by_email[email.casefold()]
-        name = str(record.values.get("name") or "").casefold()
-        return self.by_name.get((name, (record.values.get("company") or "").casefold()))
+        found = self.by_email.get(email.casefold()) if email else None
+        if found is None:
+            name = str(record.values.get("name") or "").casefold()
+            found = self.by_name.get((name, (record.values.get("company") or "").casefold()))
+        if found is not None and given is not None and found in self.claimed:
+            return None  # another row of this file is that record: two namesakes, both kept
+        return found
 
     def _load(self, rows: list[csvio.Record]) -> dict[int, dict[str, Any]]:
         """The current state of every record this chunk may touch."""
@@ -274,6 +280,8 @@ class Importer:
                 incoming = {**record.blanks, **incoming}
             file_id = incoming.pop("id", None)
             referred = self._defer(incoming)
+            if file_id is not None and target is not None:
+                self.claimed.add(target)
             if target is None:
                 target = file_id if file_id is not None else self.next_id
                 self.next_id = max(self.next_id, target + 1)
@@ -288,6 +296,8 @@ class Importer:
                 if referred is not None:
                     new["referred_by"] = None
                 state[target] = inserts[target] = new
+                if file_id is not None:
+                    self.claimed.add(target)
                 self._done(record, "insert", new, list(incoming), referred, scores)
                 continue
             if file_id is not None and file_id != target and self.kind == "advocates":
