@@ -225,7 +225,8 @@ def open_table(binary: IO[bytes], options: Options, *, name: str = "stdin") -> T
     mapping = parse_map(options.kind, options.mapping)
     sample = sample_text(head, encoding, at_end=len(head) < SAMPLE_BYTES)
     source = Replay(head, binary)
-    text = io.TextIOWrapper(io.BufferedReader(source, SAMPLE_BYTES), encoding=encoding, newline="")
+    buffered = io.BufferedReader(source, SAMPLE_BYTES)
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
     delimiter: str | None = None
     if sample.lstrip().startswith(("[", "{")):
         header, rows = _json_rows(text, name)
@@ -269,7 +270,7 @@ def _csv_rows(
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     reader = csv.reader(text, delimiter=delimiter)
     csv.field_size_limit(64 * 1024 * 1024)
-    numbered = _numbered(reader, name)
+    numbered = _numbered(reader, name, text.encoding)
     header: list[str] | None = None
     for index, (_, cells) in enumerate(numbered):
         if index == header_index:
@@ -281,8 +282,12 @@ def _csv_rows(
     return header, numbered
 
 
-def _numbered(reader: Any, name: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line of the record, cells); decoding and CSV errors become one clear error."""
+def _numbered(reader: Any, name: str, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line of the record, cells); decoding and CSV errors become one clear error.
+
+    Bytes that are not ``encoding`` arrive as lone surrogates (``surrogateescape``), so the
+    error names the very line they are on.
+    """
     start = 1
     while True:
         try:
@@ -290,15 +295,24 @@ def _numbered(reader: Any, name: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except UnicodeDecodeError as error:
-            raise InvalidInputError(
-                f"{name} line {reader.line_num + 1} is not {error.encoding} (byte "
-                f"{error.object[error.start : error.start + 1]!r}); give the file's --encoding "
-                "(e.g. cp1252 or latin-1)"
-            ) from None
+            bad = error.object[error.start : error.start + 1]
+            raise _not_encoded(name, reader.line_num + 1, encoding, bad) from None
         except csv.Error as error:
             raise InvalidInputError(f"{name} line {reader.line_num}: {error}") from None
+        try:
+            "".join(cells).encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = bytes([ord(error.object[error.start]) - 0xDC00])
+            raise _not_encoded(name, start, encoding, bad) from None
         yield start, cells
         start = reader.line_num + 1
+
+
+def _not_encoded(name: str, line: int, encoding: str, bad: bytes) -> InvalidInputError:
+    return InvalidInputError(
+        f"{name} line {line} is not {encoding} (byte {bad!r}); give the file's --encoding "
+        "(e.g. cp1252 or latin-1)"
+    )
 
 
 def _json_rows(text: IO[str], name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:

@@ -269,7 +269,7 @@ def check_preset(found: Plan, preset: str | None) -> None:
         return
     chosen = PRESETS[preset]
     expected = {normalise(name) for name in chosen.columns}
-    if not expected & {normalise(h) for h in found.header}:
+    if len(expected & {normalise(h) for h in found.header}) < min(2, len(expected)):
         raise InvalidInputError(
             f"the header does not look like {chosen.title} (expected columns such as "
             f"{', '.join(list(chosen.columns)[:4])}); check the file or drop --preset {preset}"
