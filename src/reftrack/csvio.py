@@ -233,7 +233,7 @@ def open_table(binary: IO[bytes], options: Options, *, name: str = "stdin") -> T
     else:
         scorer = _scorer(options, mapping)
         delimiter, index = sniff(sample, scorer, _delimiter(options.delimiter))
-        header, rows = _csv_rows(text, delimiter, index, name)
+        header, rows = _csv_rows(text, delimiter, index, name, encoding)
     found = plan(header, kind=options.kind, preset=options.preset, mapping=mapping)
     check_preset(found, options.preset)
     missing = missing_columns(options.kind, found.fields)
@@ -266,11 +266,11 @@ def _delimiter(given: str | None) -> str | None:
 
 
 def _csv_rows(
-    text: IO[str], delimiter: str, header_index: int, name: str
+    text: IO[str], delimiter: str, header_index: int, name: str, encoding: str
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     reader = csv.reader(text, delimiter=delimiter)
     csv.field_size_limit(64 * 1024 * 1024)
-    numbered = _numbered(reader, name, text.encoding)
+    numbered = _numbered(reader, name, encoding)
     header: list[str] | None = None
     for index, (_, cells) in enumerate(numbered):
         if index == header_index:
