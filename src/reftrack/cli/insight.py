@@ -166,7 +166,6 @@ def metrics(
 
     Example: reftrack metrics --period quarter --by channel
     """
-    from reftrack import render
     from reftrack.services import metrics as service
 
     today = common.today()
@@ -190,16 +189,26 @@ def metrics(
         trend = result.breakdown if by is By.month else []
         if fmt is OutputFormat.table and by is not By.month:
             trend = service.breakdown(session, since=start, until=end, by="month")
-    data = result.as_dict()
-    rows = [row.as_dict() for row in result.breakdown]
+    _emit_metrics(result.as_dict(), [r.as_dict() for r in result.breakdown], trend, by, fmt)
+
+
+def _emit_metrics(
+    data: dict[str, Any],
+    rows: list[dict[str, Any]],
+    trend: list[Any],
+    by: By | None,
+    fmt: OutputFormat,
+) -> None:
+    from reftrack import render
+    from reftrack.services.metrics import BREAKDOWN_COLUMNS
+
     if fmt is OutputFormat.json:
         render.write_object({**data, "breakdown": rows} if by else data)
+    elif fmt is OutputFormat.csv and by:
+        render.emit(rows, BREAKDOWN_COLUMNS, "csv")
     elif fmt is OutputFormat.csv:
-        if by:
-            render.emit(rows, service.BREAKDOWN_COLUMNS, "csv")
-        else:
-            flat = _flatten(data)
-            render.emit([flat], list(flat), "csv")
+        flat = _flatten(data)
+        render.emit([flat], list(flat), "csv")
     else:
         _metrics_table(data, trend, rows, by)
 

@@ -308,6 +308,37 @@ def _promoters_asked(session: Session, *, until: date, days: int) -> int:
     return int(session.connection().execute(query).scalar() or 0)
 
 
+def _statements(since: date, until: date, filters: _Filters) -> dict[str, Any]:
+    """One aggregate per record kind, each returning a single row."""
+    status = col(Referral.status)
+    return {
+        "asks": select(func.count(), _count_if(_has_referral())).where(
+            col(Ask.asked_on).between(since, until)
+        ),
+        "referrals": select(
+            func.count(),
+            _count_if(col(Referral.ask_id).is_(None)),
+            _count_if(col(Referral.thanked_on).is_not(None)),
+        ).where(filters.received),
+        "closed": select(
+            _count_if(status == WON),
+            _count_if(status == LOST),
+            func.coalesce(func.sum(case((status == WON, col(Referral.value_cents)))), 0),
+        ).where(filters.closed),
+        "customers": select(
+            func.count(), _count_if(col(Advocate.source) == Source.referral.value)
+        ).where(col(Advocate.customer_since).between(since, until)),
+        "done": select(
+            func.count(), _count_if(col(FollowUp.done_on) <= col(FollowUp.due_on))
+        ).where(col(FollowUp.done_on).between(since, until)),
+        # not done as of `until`: still open, or done only after it
+        "overdue": select(func.count()).where(
+            col(FollowUp.due_on) < until,
+            or_(col(FollowUp.done_on).is_(None), col(FollowUp.done_on) > until),
+        ),
+    }
+
+
 def compute(
     session: Session,
     *,
@@ -318,71 +349,26 @@ def compute(
 ) -> Metrics:
     """Every metric of §6 over [since, until] inclusive; ``by`` adds a breakdown."""
     filters = _filters(session, since, until)
-    asks = _one(
-        session,
-        select(func.count(), _count_if(_has_referral())).where(
-            col(Ask.asked_on).between(since, until)
-        ),
-    )
-    refs = _one(
-        session,
-        select(
-            func.count(),
-            _count_if(col(Referral.ask_id).is_(None)),
-            _count_if(col(Referral.thanked_on).is_not(None)),
-        ).where(filters.received),
-    )
-    closed = _one(
-        session,
-        select(
-            _count_if(col(Referral.status) == WON),
-            _count_if(col(Referral.status) == LOST),
-            func.coalesce(
-                func.sum(case((col(Referral.status) == WON, col(Referral.value_cents)))), 0
-            ),
-        ).where(filters.closed),
-    )
-    customers = _one(
-        session,
-        select(func.count(), _count_if(col(Advocate.source) == Source.referral.value)).where(
-            col(Advocate.customer_since).between(since, until)
-        ),
-    )
-    done = _one(
-        session,
-        select(func.count(), _count_if(col(FollowUp.done_on) <= col(FollowUp.due_on))).where(
-            col(FollowUp.done_on).between(since, until)
-        ),
-    )
-    overdue = (
-        session.connection()
-        .execute(
-            select(func.count()).where(
-                col(FollowUp.due_on) < until,
-                or_(col(FollowUp.done_on).is_(None), col(FollowUp.done_on) > until),
-            )
-        )
-        .scalar()
-    )
-    nps = current_nps(session)
+    row = {name: _one(session, query) for name, query in _statements(since, until, filters).items()}
+    won = int(row["closed"][0])
     return Metrics(
         since=since,
         until=until,
-        asks=asks[0],
-        asks_with_referral=asks[1],
-        referrals=refs[0],
-        organic_referrals=refs[1],
-        thanked=refs[2],
-        won=closed[0],
-        lost=closed[1],
-        won_value_cents=int(closed[2]),
-        median_days_to_win=median_days_to_win(session, won_filter=filters.won, won=closed[0]),
-        new_customers=customers[0],
-        referred_customers=customers[1],
-        followups_done=done[0],
-        followups_done_on_time=done[1],
-        overdue=int(overdue or 0),
-        nps=nps,
+        asks=row["asks"][0],
+        asks_with_referral=row["asks"][1],
+        referrals=row["referrals"][0],
+        organic_referrals=row["referrals"][1],
+        thanked=row["referrals"][2],
+        won=won,
+        lost=row["closed"][1],
+        won_value_cents=int(row["closed"][2]),
+        median_days_to_win=median_days_to_win(session, won_filter=filters.won, won=won),
+        new_customers=row["customers"][0],
+        referred_customers=row["customers"][1],
+        followups_done=row["done"][0],
+        followups_done_on_time=row["done"][1],
+        overdue=row["overdue"][0],
+        nps=current_nps(session),
         promoters_asked_count=_promoters_asked(session, until=until, days=promoter_asked_days),
         breakdown=breakdown(session, since=since, until=until, by=by) if by else [],
     )
