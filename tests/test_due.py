@@ -124,3 +124,11 @@ def test_cron_output_is_plain_and_uncut(db_path: Path) -> None:
     assert not set("─│┃━┏┓┗┛╭╮╰╯┡┩") & set(done.stdout)
     assert f"Thank {LONG_NAME} for introducing Piet Bakker" in done.stdout
     assert "…" not in done.stdout
+
+
+@pytest.mark.usefixtures("history")
+def test_two_thank_yous_of_a_won_referral_read_differently(cli: Invoke) -> None:
+    assert cli("referral", "move", "piet", "won", "--value", "900").exit_code == 0
+    out = cli("due").stdout
+    assert f"Thank {LONG_NAME} for introducing Piet Bakker" in out  # the overdue first one
+    assert f"Thank {LONG_NAME}: Piet Bakker became a customer" in out

@@ -12,7 +12,7 @@ import pytest
 from reftrack.config import Settings
 from reftrack.dates import today
 from reftrack.db import open_database, resolve_url
-from reftrack.services import lookup, rules
+from reftrack.services import guards, lookup
 from reftrack.services.suggest import WEIGHTS, suggest
 from tests.conftest import Invoke, assert_one_line_error
 
@@ -155,13 +155,15 @@ def test_the_guards_are_those_of_ask_add(cli: Invoke, db_path: Any) -> None:
         found = suggest(session, on=today(), settings=settings, include_excluded=True)
         for candidate in found.ranked + found.excluded:
             advocate = lookup.advocate(session, str(candidate.advocate_id))
-            refusals = rules.ask_refusals(session, advocate=advocate, on=today(), settings=settings)
+            refusals = guards.ask_refusals(
+                session, advocate=advocate, on=today(), settings=settings
+            )
             expected = [r.reason for r in refusals]
             if candidate.name == "Six":  # only `next` holds back a 5–6
                 assert expected == []
                 continue
             assert (candidate.reasons if candidate.excluded else []) == expected
-            assert candidate.eligible_from == rules.eligible_from(refusals)
+            assert candidate.eligible_from == guards.eligible_from(refusals)
     database.engine.dispose()
     for name in ("Recent", "Low", "Newbie", "Upset"):
         assert_one_line_error(cli("ask", "add", name), f"not asking {name}")

@@ -88,7 +88,7 @@ def write_json(rows: Iterable[Row], columns: Sequence[str], stream: TextIO) -> N
     stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def write_object(data: Mapping[str, Any], stream: TextIO | None = None) -> None:
+def write_object(data: Any, stream: TextIO | None = None) -> None:
     stream = sys.stdout if stream is None else stream
     stream.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 

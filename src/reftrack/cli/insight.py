@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import typer
 
@@ -270,7 +270,7 @@ def tree(
         forest = chains(session, advocate=start)
     if fmt is OutputFormat.json:
         roots = [{**root.as_dict(), "ancestors": forest.ancestors} for root in forest.roots]
-        render.write_object(cast(Any, roots))  # a JSON array: write_object takes any value
+        render.write_object(roots)
         return
     if fmt is OutputFormat.csv:
         render.emit(

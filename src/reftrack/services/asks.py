@@ -10,7 +10,7 @@ from reftrack.config import Settings
 from reftrack.enums import Alternative, Channel, Outcome
 from reftrack.errors import InvalidInputError, RuleRefusedError
 from reftrack.models import Advocate, Ask, id_of, utcnow
-from reftrack.services import rules
+from reftrack.services import guards, rules
 
 
 def add_ask(
@@ -25,10 +25,10 @@ def add_ask(
     force: bool = False,
 ) -> Ask:
     """Log an ask; refuse a pushy or badly timed one unless forced (and record that)."""
-    refusals = rules.ask_refusals(session, advocate=advocate, on=on, settings=settings)
+    refusals = guards.ask_refusals(session, advocate=advocate, on=on, settings=settings)
     if refusals and not force:
         reasons = "; ".join(r.reason for r in refusals)
-        after = rules.eligible_from(refusals)
+        after = guards.eligible_from(refusals)
         when = f"fine from {after}; " if after else ""
         raise RuleRefusedError(
             f"not asking {advocate.name}: {reasons} ({when}--force to ask anyway)"

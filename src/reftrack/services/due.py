@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from reftrack.enums import FollowUpKind
 from reftrack.services.followups import FollowUpView, views
+from reftrack.services.rules import WON_THANK_NOTE
 
 
 @dataclass
@@ -38,7 +39,7 @@ def describe(view: FollowUpView) -> str:
     kind = FollowUpKind(follow_up.kind)
     advocate_name = advocate.name if advocate else "the advocate"
     if kind is FollowUpKind.thank and referral is not None:
-        if referral.status == "won":
+        if follow_up.note == WON_THANK_NOTE:
             text = f"Thank {advocate_name}: {referral.prospect} became a customer"
         else:
             text = f"Thank {advocate_name} for introducing {referral.prospect}"

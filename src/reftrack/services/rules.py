@@ -1,6 +1,6 @@
-"""The rules of PRODUCT.md §4: which follow-ups an event creates and closes, and when an
-ask is refused. Every number comes from Settings (config.toml); every date counts from
-the day the event happened, not the day it was typed.
+"""The rules of PRODUCT.md §4: which follow-ups an event creates and closes (the guards
+that refuse an ask are in services/guards.py). Every number comes from Settings
+(config.toml); every date counts from the day the event happened, not the day it was typed.
 
 Invariant kept here: an open referral has exactly one pending ``contact`` follow-up; a
 won or lost one has none.
@@ -8,14 +8,15 @@ won or lost one has none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
 from reftrack.config import Settings
 from reftrack.enums import FollowUpKind, Outcome, Status
-from reftrack.models import Advocate, Ask, FollowUp, Referral, utcnow
+from reftrack.models import Ask, FollowUp, Referral, utcnow
+
+WON_THANK_NOTE = "it worked — thank you"
 
 
 def _days(start: date, days: int) -> date:
@@ -148,7 +149,7 @@ def referral_moved(session: Session, *, referral: Referral, on: date, settings: 
                 due_on=_days(on, settings.thank_days),
                 advocate_id=referral.advocate_id,
                 referral_id=referral.id,
-                note="it worked — thank you",
+                note=WON_THANK_NOTE,
             )
         return
     close(session, contacts, on=on, outcome=f"moved to {status.value}")
@@ -176,70 +177,3 @@ def follow_up_done(
         session.flush()
         if not pending(session, kind=FollowUpKind.contact, referral_id=referral.id):
             _next_contact(session, referral=referral, on=on, settings=settings)
-
-
-# --- guards ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Refusal:
-    reason: str
-    eligible_on: date | None  # None: not by waiting (a low score must improve first)
-
-
-def ask_refusals(
-    session: Session, *, advocate: Advocate, on: date, settings: Settings
-) -> list[Refusal]:
-    """Why asking this advocate on ``on`` would be pushy or badly timed; empty if fine."""
-    refusals: list[Refusal] = []
-    if advocate.archived:
-        refusals.append(Refusal(f"{advocate.name} is archived", None))
-    cooldown = settings.ask_cooldown_days
-    recent = session.exec(
-        select(col(Ask.asked_on))
-        .where(
-            Ask.advocate_id == advocate.id,
-            col(Ask.asked_on) > on - timedelta(days=cooldown),
-            col(Ask.asked_on) < on + timedelta(days=cooldown),
-        )
-        .order_by(col(Ask.asked_on).desc())
-        .limit(1)
-    ).first()
-    if recent is not None:
-        refusals.append(
-            Refusal(
-                f"asked on {recent} (within {cooldown} days); asking again so soon is nagging",
-                _days(recent, cooldown),
-            )
-        )
-    if advocate.nps is not None and advocate.nps < settings.min_nps_to_ask:
-        refusals.append(
-            Refusal(
-                f"NPS {advocate.nps} is below {settings.min_nps_to_ask}; win them over first",
-                None,
-            )
-        )
-    since = advocate.customer_since
-    if since is not None and since <= on < _days(since, settings.onboarding_days):
-        refusals.append(
-            Refusal(
-                f"customer only since {since} (onboarding, first {settings.onboarding_days} days)",
-                _days(since, settings.onboarding_days),
-            )
-        )
-    complaint = advocate.last_complaint_on
-    if complaint is not None and complaint <= on < _days(complaint, settings.complaint_days):
-        refusals.append(
-            Refusal(
-                f"complained on {complaint} (within {settings.complaint_days} days)",
-                _days(complaint, settings.complaint_days),
-            )
-        )
-    return refusals
-
-
-def eligible_from(refusals: list[Refusal]) -> date | None:
-    """The first day every refusal has lapsed, or None when waiting is not enough."""
-    if not refusals or any(r.eligible_on is None for r in refusals):
-        return None
-    return max(r.eligible_on for r in refusals if r.eligible_on is not None)

@@ -1,16 +1,15 @@
 """Whom to ask next: active advocates ranked, each with the reasons in words.
 
-The guards are the ones `ask add` applies (rules.ask_refusals): ``guard_refusals`` below is
-the same logic as a pure function over one advocate's facts, so it can run over rows read
-in bulk (one GROUP BY for the asks, one for the referrals) instead of one query per
-advocate. The weights of the ranking live in ``WEIGHTS`` and are explained in
-docs/ranking.md.
+The guards are the ones `ask add` applies (services/guards.py): ``guard_refusals`` is a
+pure function over one advocate's facts, so it runs here over rows read in bulk (one
+GROUP BY for the asks, one for the referrals) instead of one query per advocate. The
+weights of the ranking live in ``WEIGHTS`` and are explained in docs/ranking.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, false, func, select
@@ -19,7 +18,13 @@ from sqlmodel import Session, col
 from reftrack.config import Settings
 from reftrack.enums import Segment, Status, segment_of
 from reftrack.models import Advocate, Ask, Referral
-from reftrack.services.rules import Refusal
+from reftrack.services.guards import (
+    GuardFacts,
+    Refusal,
+    cooldown_window,
+    eligible_from,
+    guard_refusals,
+)
 
 
 @dataclass(frozen=True)
@@ -40,83 +45,6 @@ WEIGHTS = Weights()
 
 # The segment floor each NPS point counts from (per_nps_point × (nps − floor)).
 _FLOOR = {Segment.promoter: 9, Segment.passive: 7}
-
-
-# --- the guards, as a pure function -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GuardFacts:
-    """What the guards of an ask look at, for one advocate."""
-
-    name: str
-    archived: bool
-    nps: int | None
-    customer_since: date | None
-    last_complaint_on: date | None
-    recent_ask_on: date | None  # the latest ask inside cooldown_window(on)
-
-    @classmethod
-    def of(cls, advocate: Advocate, recent_ask_on: date | None) -> GuardFacts:
-        return cls(
-            name=advocate.name,
-            archived=bool(advocate.archived),
-            nps=advocate.nps,
-            customer_since=advocate.customer_since,
-            last_complaint_on=advocate.last_complaint_on,
-            recent_ask_on=recent_ask_on,
-        )
-
-
-def cooldown_window(on: date, settings: Settings) -> tuple[date, date]:
-    """An ask strictly between these two dates blocks another ask on ``on``."""
-    days = timedelta(days=settings.ask_cooldown_days)
-    return on - days, on + days
-
-
-def guard_refusals(facts: GuardFacts, *, on: date, settings: Settings) -> list[Refusal]:
-    """Why asking on ``on`` would be pushy or badly timed (same texts as `ask add`)."""
-    refusals: list[Refusal] = []
-    if facts.archived:
-        refusals.append(Refusal(f"{facts.name} is archived", None))
-    cooldown = settings.ask_cooldown_days
-    if facts.recent_ask_on is not None:
-        refusals.append(
-            Refusal(
-                f"asked on {facts.recent_ask_on} (within {cooldown} days); "
-                "asking again so soon is nagging",
-                facts.recent_ask_on + timedelta(days=cooldown),
-            )
-        )
-    if facts.nps is not None and facts.nps < settings.min_nps_to_ask:
-        refusals.append(
-            Refusal(
-                f"NPS {facts.nps} is below {settings.min_nps_to_ask}; win them over first", None
-            )
-        )
-    since, days = facts.customer_since, settings.onboarding_days
-    if since is not None and since <= on < since + timedelta(days=days):
-        refusals.append(
-            Refusal(
-                f"customer only since {since} (onboarding, first {days} days)",
-                since + timedelta(days=days),
-            )
-        )
-    complaint, days = facts.last_complaint_on, settings.complaint_days
-    if complaint is not None and complaint <= on < complaint + timedelta(days=days):
-        refusals.append(
-            Refusal(
-                f"complained on {complaint} (within {days} days)",
-                complaint + timedelta(days=days),
-            )
-        )
-    return refusals
-
-
-def _eligible_from(refusals: list[Refusal]) -> date | None:
-    if not refusals or any(r.eligible_on is None for r in refusals):
-        return None
-    return max(r.eligible_on for r in refusals if r.eligible_on is not None)
 
 
 # --- the ranking ------------------------------------------------------------------------
@@ -260,7 +188,7 @@ def _candidate(row: Any, *, score: int, reasons: list[str], refusals: list[Refus
         won=row.won or 0,
         last_milestone_on=row.last_milestone_on,
         excluded=bool(refusals),
-        eligible_from=_eligible_from(refusals),
+        eligible_from=eligible_from(refusals),
     )
 
 
