@@ -114,7 +114,10 @@ def describe_failure(error: Exception, url: str) -> str:
     if "disk is full" in lowered or "database or disk is full" in lowered:
         return f"the disk holding {where} is full; free some space and try again"
     if "disk i/o error" in lowered:
-        return f"disk I/O error on {where}; check the disk and run `reftrack doctor`"
+        return (
+            f"could not write {where} (disk I/O error: is the disk full?); "
+            "free some space, then run `reftrack doctor`"
+        )
     return f"database error on {where}: {detail}"
 
 
