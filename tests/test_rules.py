@@ -244,3 +244,11 @@ def test_config_changes_the_cadence_and_the_guard(
 def test_bad_config_is_one_clear_line(cli: Invoke, tmp_path: Any, text: str, fragment: str) -> None:
     (tmp_path / "config.toml").write_text(text, encoding="utf-8")
     assert_one_line_error(cli("advocate", "list"), fragment)
+
+
+@pytest.mark.usefixtures("anna")
+def test_make_advocate_needs_a_win(cli: Invoke, cli_json: Json) -> None:
+    cli("referral", "add", "anna", "Piet Bakker", "--organic", "--on", "2026-03-05")
+    result = cli("referral", "move", "piet", "meeting", "--make-advocate")
+    assert_one_line_error(result, "--make-advocate goes with won")
+    assert cli_json("referral", "list")[0]["status"] == "new"

@@ -69,6 +69,10 @@ def _prepare_sqlite_file(path: Path) -> None:
         ) from None
 
 
+def _lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
+
+
 def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
     """The one engine factory: pragmas on every connection, lock-up-front writes."""
     path = sqlite_path(url)
@@ -82,6 +86,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite would
         # otherwise defer it and we could not ask for IMMEDIATE).
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() folds ASCII only; names like "Jan Straße" or "Éva" must
+        # match case-insensitively too (PostgreSQL's lower() already does this).
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")

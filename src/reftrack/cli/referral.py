@@ -199,6 +199,10 @@ def move(
     from reftrack.money import parse_money
     from reftrack.services import lookup, referrals
 
+    if make_advocate and stage is not Status.won:
+        from reftrack.errors import InvalidInputError
+
+        raise InvalidInputError("--make-advocate goes with won; only a customer becomes one")
     cents = parse_money(value, what="--value") if value is not None else None
     advocate = None
     with common.write_session() as session:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from reftrack.enums import EventKind, Segment, Source
@@ -21,6 +21,7 @@ from reftrack.models import (
     id_of,
     utcnow,
 )
+from reftrack.services.lookup import escape_like
 
 
 def check_nps(score: int) -> int:
@@ -195,15 +196,9 @@ def list_advocates(
         query = query.where(col(Advocate.nps).is_(None))
     if tag:
         wanted = tag.strip().lower()
-        tags = func.lower(func.coalesce(Advocate.tags, ""))
-        query = query.where(
-            or_(
-                tags == wanted,
-                tags.like(f"{wanted};%"),
-                tags.like(f"%;{wanted}"),
-                tags.like(f"%;{wanted};%"),
-            )
-        )
+        # whole tags only, and literally: `_` and `%` in a tag are not wildcards
+        tags = func.lower(";" + func.coalesce(Advocate.tags, "") + ";")
+        query = query.where(tags.like(f"%;{escape_like(wanted)};%", escape="\\"))
     return list(session.exec(query.order_by(func.lower(Advocate.name), col(Advocate.id))).all())
 
 

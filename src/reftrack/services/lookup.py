@@ -22,6 +22,11 @@ _LIST_AT_MOST = 8
 _SUGGEST_FROM_AT_MOST = 20_000
 
 
+def escape_like(text: str) -> str:
+    """Text for a LIKE pattern, taken literally (use with ``escape="\\"``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def parse_id(ref: str) -> int | None:
     text = ref.strip().lstrip("#")
     return int(text) if text.isdigit() else None
@@ -48,12 +53,12 @@ def _resolve_named(
         if found is None:
             raise NotFoundError(f"no {noun} with id {record_id}; see `{hint}`")
         return found
-    lowered = text.casefold()
+    lowered = text.lower()
     exact = session.exec(
         select(model).where(func.lower(name_column) == lowered).limit(_LIST_AT_MOST + 1)
     ).all()
     if not exact:
-        pattern = "%" + lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = "%" + escape_like(lowered) + "%"
         exact = session.exec(
             select(model)
             .where(func.lower(name_column).like(pattern, escape="\\"))
