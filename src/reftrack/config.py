@@ -7,7 +7,6 @@ their defaults. ``reftrack config show`` prints each effective value and where i
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -88,6 +87,8 @@ def load_settings(path: Path | None = None) -> Settings:
     path = config_path() if path is None else path
     if not path.exists():
         return Settings(sources={key: "default" for key in SECTIONS})
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

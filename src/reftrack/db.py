@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
 from reftrack.errors import DatabaseError
@@ -153,9 +153,7 @@ class Database:
 
     def schema_version(self) -> str | None:
         with self.engine.connect() as connection:
-            if not inspect(connection).has_table("alembic_version"):
-                return None
-            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return _stored_version(connection)[0]
 
 
 def open_database(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Database:
@@ -187,16 +185,18 @@ def _use_wal(engine: Engine) -> None:
         connection.close()
 
 
+def _stored_version(connection: Connection) -> tuple[str | None, bool]:
+    """(schema version, whether other tables exist); one cheap query on the usual path."""
+    try:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar(), False
+    except (sa_exc.OperationalError, sa_exc.ProgrammingError):  # no such table
+        connection.rollback()
+        return None, bool(inspect(connection).get_table_names())
+
+
 def ensure_schema(database: Database) -> None:
     with database.engine.connect() as connection:
-        inspector = inspect(connection)
-        has_version = inspector.has_table("alembic_version")
-        version = (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            if has_version
-            else None
-        )
-        foreign = not has_version and bool(inspector.get_table_names())
+        version, foreign = _stored_version(connection)
     if version == SCHEMA_HEAD:
         return
     where = sqlite_path(database.url) or "the database"
