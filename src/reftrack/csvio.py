@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import json
+import operator
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from reftrack.render import cell, json_value
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
+_FORMULA = frozenset(FORMULA_START)
 _HEADER_WITHIN = 30  # rows of preamble we look past for the header
 
 
@@ -43,7 +45,7 @@ def restore(text: str) -> str:
 
 
 def write_csv(stream: IO[str], columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
-    """Header and rows, formula-safe; returns how many rows were written.
+    """Header and rows (each with every column), formula-safe; returns the rows written.
 
     Lines end in LF; a row with a carriage return in a cell is written fully quoted (the
     csv module quotes only the line terminator's characters), so the CR survives.
@@ -51,10 +53,16 @@ def write_csv(stream: IO[str], columns: Sequence[str], rows: Iterable[Mapping[st
     writer = csv.writer(stream, lineterminator="\n")
     quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
+    pick = operator.itemgetter(*columns)
+    single = len(columns) == 1
     count = 0
     for row in rows:
-        cells = [neutralise(cell(row.get(column))) for column in columns]
-        if any("\r" in text for text in cells):
+        values = (pick(row),) if single else pick(row)
+        # the common cases inline: a million rows make every call per cell count
+        cells = [v if v.__class__ is str else "" if v is None else cell(v) for v in values]
+        if not _FORMULA.isdisjoint([text[:1] for text in cells]):
+            cells = [neutralise(text) for text in cells]
+        if "\r" in "\n".join(cells):
             quoted.writerow(cells)
         else:
             writer.writerow(cells)
@@ -179,7 +187,7 @@ class Table:
 
     def __iter__(self) -> Iterator[Record | BadRow]:
         options, found = self.options, self.plan
-        present, width = found.fields, len(found.header)
+        present, width = frozenset(found.fields), len(found.header)
         name_field = NAME_FIELD.get(options.kind)
         for line, cells in self._rows:
             if not any(text.strip() for text in cells):
@@ -190,7 +198,7 @@ class Table:
                     yield BadRow(line, [self._ragged(line, len(cells), width)])
                     continue
                 cells = cells[:width]
-            if self.delimiter is not None:
+            if self.delimiter is not None and "'" in [text[:1] for text in cells]:
                 cells = [restore(text) for text in cells]
             raw = found.extract(cells)
             nameless = found.skip_nameless and not raw.get(name_field or "", "").strip()

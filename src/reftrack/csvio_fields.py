@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from reftrack.enums import Alternative, Channel, FollowUpKind, Outcome, Source, Status
@@ -235,33 +236,41 @@ class Converted:
     errors: list[tuple[str, str]]  # (CSV field, reason)
 
 
+@cache
+def _prepared(kind: str, present: frozenset[str]) -> list[tuple[str, str, Any, bool, Any, bool]]:
+    """(name, target, parser, required, default, exact) of the fields a file has."""
+    return [
+        (f.name, f.target, f.parse, f.required, f.default, f.parse is _text)
+        for f in KINDS[kind]
+        if f.name in present
+    ]
+
+
 def convert(
-    kind: str, raw: Mapping[str, str], present: set[str], *, date_order: str | None = None
+    kind: str, raw: Mapping[str, str], present: frozenset[str], *, date_order: str | None = None
 ) -> Converted:
     """Typed values of one row; every field in error is reported, not only the first."""
     values: dict[str, Any] = {}
     blanks: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
     advocate_name = None
-    for spec in KINDS[kind]:
-        if spec.name not in present:
-            continue
-        text = raw.get(spec.name, "")
-        if not (text if spec.parse is _text else text.strip()):
-            if spec.required:
-                errors.append((spec.name, "is empty; every row needs one"))
-            elif spec.target:
-                blanks[spec.target] = spec.default
+    for name, target, parse, required, default, exact in _prepared(kind, present):
+        text = raw.get(name, "")
+        if not (text if exact else text.strip()):
+            if required:
+                errors.append((name, "is empty; every row needs one"))
+            elif target:
+                blanks[target] = default
             continue
         try:
-            value = parse_date(text, date_order) if spec.parse is None else spec.parse(text)
+            value = parse_date(text, date_order) if parse is None else parse(text)
         except ValueError as error:
-            errors.append((spec.name, str(error)))
+            errors.append((name, str(error)))
             continue
-        if spec.name == ADVOCATE_NAME:
+        if name == ADVOCATE_NAME:
             advocate_name = str(value)
-        elif spec.target:
-            values[spec.target] = value
+        elif target:
+            values[target] = value
     unlinked = all(values.get(link) is None for link in _LINK)
     if kind == "followups" and not errors and not advocate_name and unlinked:
         errors.append(("advocate_id", "a follow-up needs an advocate_id, ask_id or referral_id"))
