@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,77 @@ from reftrack.cli.main import app
 TODAY = "2026-03-16"  # a Monday
 
 
+PG_URL_ENV = "REFTRACK_TEST_PG_URL"
+PG_TEMPLATE = "reftrack_template"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Modules marked ``both_engines`` run each test on SQLite and on PostgreSQL."""
+    if metafunc.definition.get_closest_marker("both_engines") and "engine" in (
+        metafunc.fixturenames
+    ):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The URL of the test PostgreSQL server, with a migrated template database on it."""
+    url = os.environ.get(PG_URL_ENV)
+    if not url:
+        reason = f"no PostgreSQL: set {PG_URL_ENV} (see scripts/pg-test-server)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must test PostgreSQL", pytrace=False)
+        pytest.skip(reason)
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from reftrack.db import open_database
+
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)")
+        connection.exec_driver_sql(f"CREATE DATABASE {PG_TEMPLATE}")
+    admin.dispose()
+    template_url = make_url(url).set(database=PG_TEMPLATE).render_as_string(hide_password=False)
+    open_database(template_url).engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def pg_database(pg_server: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for one test (copied from the template)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {PG_TEMPLATE}")
+    try:
+        yield make_url(pg_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        from reftrack.cli import common
+
+        common.reset(None)  # close this test's connections before dropping the database
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str, request: pytest.FixtureRequest
+) -> Path:
     db = tmp_path / "data" / "reftrack.db"
-    monkeypatch.setenv("REFTRACK_DB", str(db))
+    if engine == "postgresql":
+        monkeypatch.setenv("REFTRACK_DB", request.getfixturevalue("pg_database"))
+    else:
+        monkeypatch.setenv("REFTRACK_DB", str(db))
     monkeypatch.setenv("REFTRACK_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("REFTRACK_TODAY", TODAY)
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -9,15 +9,17 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from reftrack.db import Database, open_database
+from reftrack.db import Database, open_database, resolve_url
 from reftrack.models import NpsScore
 from tests.conftest import assert_one_line_error
+
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture
 def database(db_path: Path) -> Iterator[Database]:
     """The same file the CLI writes, opened directly to read state back through the models."""
-    found = open_database(f"sqlite:///{db_path}")
+    found = open_database(resolve_url(None))  # SQLite or PostgreSQL, as the test runs
     yield found
     found.engine.dispose()
 

@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import assert_one_line_error
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def anna(cli_json: Any) -> dict[str, Any]:

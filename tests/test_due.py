@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import Invoke, assert_one_line_error
 
+pytestmark = pytest.mark.both_engines
+
 LONG_NAME = "Maria Magdalena van Oldenbarnevelt-Hoogstraten tot Nijenrode"
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import assert_one_line_error
 
+pytestmark = pytest.mark.both_engines
+
 
 def ok(result: Any) -> Any:
     assert result.exit_code == 0, result.stderr

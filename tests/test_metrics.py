@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from reftrack.cli.main import app
 from tests.conftest import TODAY, Invoke, assert_one_line_error
 
+pytestmark = pytest.mark.both_engines
+
 FEB = ("--since", "2026-02-01", "--until", "2026-02-28")
 
 BOOK: list[tuple[str, ...]] = [

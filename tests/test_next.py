@@ -16,6 +16,8 @@ from reftrack.services import guards, lookup
 from reftrack.services.suggest import WEIGHTS, suggest
 from tests.conftest import Invoke, assert_one_line_error
 
+pytestmark = pytest.mark.both_engines
+
 OLD = ("--since", "2024-01-01")
 
 
@@ -149,7 +151,7 @@ def test_all_as_a_table(cli: Invoke) -> None:
 @pytest.mark.usefixtures("book")
 def test_the_guards_are_those_of_ask_add(cli: Invoke, db_path: Any) -> None:
     """Bulk rows and the one-advocate guard agree, and `ask add` refuses the excluded."""
-    database = open_database(resolve_url(str(db_path)))
+    database = open_database(resolve_url(None))
     settings = Settings()
     with database.session() as session:
         found = suggest(session, on=today(), settings=settings, include_excluded=True)

@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import assert_one_line_error
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def anna(cli_json: Any) -> dict[str, Any]:
@@ -288,8 +290,10 @@ def test_make_advocate_on_won(cli: Any, cli_json: Any, anna: dict[str, Any]) -> 
 
 def test_make_advocate_only_with_won(cli: Any, cli_json: Any, anna: dict[str, Any]) -> None:
     ok(cli("referral", "add", "Anna", "Piet"))
-    ok(cli("referral", "move", "Piet", "meeting", "--make-advocate"))
+    result = cli("referral", "move", "Piet", "meeting", "--make-advocate")
+    assert_one_line_error(result, "--make-advocate goes with won")
     assert [a["name"] for a in cli_json("advocate", "list")] == ["Anna"]
+    assert cli_json("referral", "list")[0]["status"] == "new"  # nothing half-done
 
 
 def test_move_unknown_referral(cli: Any, anna: dict[str, Any]) -> None:

@@ -13,6 +13,8 @@ import pytest
 
 from tests.conftest import Invoke, assert_one_line_error
 
+pytestmark = pytest.mark.both_engines
+
 Json = Callable[..., Any]
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import Invoke
 
+pytestmark = pytest.mark.both_engines
+
 OLD = ("--since", "2024-01-01")
 
 

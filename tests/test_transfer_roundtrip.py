@@ -8,7 +8,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Invoke
+
+pytestmark = pytest.mark.both_engines
 
 KINDS = ("advocates", "asks", "referrals", "followups")
 

@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import Invoke, assert_one_line_error
 
+pytestmark = pytest.mark.both_engines
+
 
 def run(cli: Invoke, *args: str) -> None:
     result = cli(*args)

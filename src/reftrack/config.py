@@ -37,6 +37,8 @@ class Settings:
     currency: str = "EUR"
     # [database]
     busy_timeout_ms: int = 30_000
+    # [team] who you are on a shared database (else $REFTRACK_USER, else the login name)
+    user: str = ""
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -55,7 +57,26 @@ SECTIONS: dict[str, str] = {
     "promoter_asked_days": "suggest",
     "currency": "money",
     "busy_timeout_ms": "database",
+    "user": "team",
 }
+
+
+USER_ENV = "REFTRACK_USER"
+
+
+def current_user(settings: Settings, environ: Mapping[str, str] | None = None) -> str:
+    """Who is logging: $REFTRACK_USER, else config [team] user, else the login name."""
+    env = os.environ if environ is None else environ
+    if env.get(USER_ENV, "").strip():
+        return env[USER_ENV].strip()
+    if settings.user.strip():
+        return settings.user.strip()
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without /etc/passwd entry)
+        return "me"
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, inspect, or_, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlmodel import Session, create_engine
 
 from reftrack.errors import DatabaseError
@@ -25,7 +26,7 @@ from reftrack.errors import DatabaseError
 DB_ENV = "REFTRACK_DB"
 # Every schema revision this version knows, oldest first; the last is the head. A test
 # checks this against the Alembic scripts shipped in reftrack/migrations.
-SCHEMA_REVISIONS = ("0001",)
+SCHEMA_REVISIONS = ("0001", "0002")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 DEFAULT_BUSY_TIMEOUT_MS = 30_000
 
@@ -73,11 +74,42 @@ def _lower(value: str | None) -> str | None:
     return None if value is None else value.lower()
 
 
+# Any constant shared by every reftrack: the key of the advisory lock that serialises
+# writers on a server database, as BEGIN IMMEDIATE does on SQLite.
+WRITE_LOCK_KEY = 0x5EF7_2AC7
+
+
+def _server_engine(url: str, busy_timeout_ms: int) -> Engine:
+    """PostgreSQL (or another server): one writer at a time, waiting up to the timeout.
+
+    Two people logging at once must not both see "no pending contact" and both add one;
+    an advisory transaction lock taken at the start of every write makes writes queue up
+    exactly as they do on SQLite, while reads never wait (MVCC).
+    """
+    try:
+        engine = create_engine(url, pool_pre_ping=False)
+    except ModuleNotFoundError as error:
+        raise DatabaseError(
+            f"the driver for {make_url(url).drivername} is not installed ({error.name}); "
+            "install it with: pip install 'reftrack[postgres]'"
+        ) from None
+    if engine.dialect.name != "postgresql":
+        return engine
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get("reftrack_write", False):
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout_ms)}")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+    return engine
+
+
 def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
     """The one engine factory: pragmas on every connection, lock-up-front writes."""
     path = sqlite_path(url)
     if path is None:
-        return create_engine(url)
+        return _server_engine(url, busy_timeout_ms)
     _prepare_sqlite_file(path)
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
 
@@ -107,7 +139,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
 
 def describe_failure(error: Exception, url: str) -> str:
     """Turn a driver error into one line that names the problem and the fix."""
-    detail = str(getattr(error, "orig", error)).strip()
+    detail = " ".join(str(getattr(error, "orig", error)).split())  # always one line
     where = sqlite_path(url) or make_url(url).render_as_string(hide_password=True)
     lowered = detail.lower()
     if "file is not a database" in lowered:
@@ -120,6 +152,16 @@ def describe_failure(error: Exception, url: str) -> str:
         return f"cannot open {where}; check that the folder exists and is writable"
     if "disk is full" in lowered or "database or disk is full" in lowered:
         return f"the disk holding {where} is full; free some space and try again"
+    if "lock timeout" in lowered or "canceling statement due to lock timeout" in lowered:
+        return f"{where} stayed locked by another reftrack writing; try again when it finishes"
+    if (
+        "connection refused" in lowered
+        or "could not connect" in lowered
+        or ("connection failed" in lowered)
+    ):
+        return f"cannot reach the database server of {where}; check that it runs and the URL"
+    if "does not exist" in lowered and "database" in lowered:
+        return f"{where}: {detail}; create it first (createdb) or fix the URL"
     if "disk i/o error" in lowered:
         return (
             f"could not write {where} (disk I/O error: is the disk full?); "
@@ -128,17 +170,69 @@ def describe_failure(error: Exception, url: str) -> str:
     return f"database error on {where}: {detail}"
 
 
+def _stamp_owner(session: Session, _context: Any, _instances: Any) -> None:
+    """New records carry the owner the session was opened for (one place, every service)."""
+    owner = session.info.get("owner")
+    if owner is None:
+        return
+    for record in session.new:
+        if hasattr(record, "owner") and record.owner is None:
+            record.owner = owner
+
+
+def _scope_to_owner(state: ORMExecuteState) -> None:
+    """Reads of a scoped session see one owner's records (and the unowned, older ones).
+
+    Only the query's subject is filtered (the follow-ups of `due`, the asks of `ask list`):
+    the names joined in beside it (a colleague's advocate) still show.
+    """
+    owner = state.session.info.get("scope_owner")
+    if owner is None or not state.is_select:
+        return
+    from reftrack.models import Logged
+
+    subject = next(
+        (
+            entity
+            for entity in (
+                d.get("entity") for d in getattr(state.statement, "column_descriptions", [])
+            )
+            if isinstance(entity, type) and issubclass(entity, Logged)
+        ),
+        None,
+    )
+    if subject is not None:
+        state.statement = state.statement.options(
+            with_loader_criteria(subject, lambda cls: or_(cls.owner == owner, cls.owner.is_(None)))
+        )
+
+
+event.listen(Session, "before_flush", _stamp_owner)
+event.listen(Session, "do_orm_execute", _scope_to_owner)
+
+
 @dataclass
 class Database:
     url: str
     engine: Engine
 
+    @property
+    def shared(self) -> bool:
+        """A server database is a team's; a SQLite file is one person's."""
+        return sqlite_path(self.url) is None
+
     @contextmanager
-    def session(self, *, write: bool = False) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
+    def session(
+        self, *, write: bool = False, owner: str | None = None, scope_owner: str | None = None
+    ) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        ``owner`` stamps new records; ``scope_owner`` limits what reads see to that owner.
+        """
         bind = self.engine.execution_options(reftrack_write=write)
         try:
             with Session(bind, expire_on_commit=False) as session:
+                session.info.update(owner=owner, scope_owner=scope_owner)
                 try:
                     yield session
                     if write:

@@ -45,12 +45,15 @@ def id_of(record: SQLModel) -> int:
     return int(record_id)
 
 
-class Timestamps(SQLModel):
+class Logged(SQLModel):
+    """Who logged a record (on a team database) and when it was made and last changed."""
+
+    owner: str | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
 
 
-class Advocate(Timestamps, table=True):
+class Advocate(Logged, table=True):
     __tablename__ = "advocate"
     __table_args__ = (
         CheckConstraint("nps IS NULL OR (nps BETWEEN 0 AND 10)", name="ck_nps_range"),
@@ -109,7 +112,7 @@ class AdvocateEvent(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
 
 
-class Ask(Timestamps, table=True):
+class Ask(Logged, table=True):
     __tablename__ = "ask"
     __table_args__ = (
         one_of("channel", Channel),
@@ -130,7 +133,7 @@ class Ask(Timestamps, table=True):
     notes: str | None = None
 
 
-class Referral(Timestamps, table=True):
+class Referral(Logged, table=True):
     __tablename__ = "referral"
     __table_args__ = (
         one_of("status", Status),
@@ -160,7 +163,7 @@ class Referral(Timestamps, table=True):
         return self.status not in (Status.won, Status.lost)
 
 
-class FollowUp(Timestamps, table=True):
+class FollowUp(Logged, table=True):
     __tablename__ = "follow_up"
     __table_args__ = (
         one_of("kind", FollowUpKind),

@@ -8,7 +8,13 @@ import typer
 
 from reftrack import dates
 from reftrack.cli import common
-from reftrack.cli.common import FormatOption, OnOption, OutputFormat
+from reftrack.cli.common import (
+    EveryoneOption,
+    FormatOption,
+    OnOption,
+    OutputFormat,
+    OwnerOption,
+)
 from reftrack.enums import EventKind, Segment, Source
 
 app = typer.Typer(help="Advocates: customers and contacts who can refer you.", no_args_is_help=True)
@@ -101,6 +107,8 @@ def list_(
     archived: Annotated[
         bool, typer.Option("--archived", help="Show archived ones instead.")
     ] = False,
+    owner: OwnerOption = None,
+    everyone: EveryoneOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List advocates by name.
@@ -111,7 +119,7 @@ def list_(
     from reftrack.records import ADVOCATE_COLUMNS, advocate_row
     from reftrack.services import advocates
 
-    with common.read_session() as session:
+    with common.read_session(common.scope(owner, everyone)) as session:
         found = advocates.list_advocates(session, segment=segment, tag=tag, archived=archived)
         rows = [advocate_row(a) for a in found]
     render.emit(

@@ -7,7 +7,13 @@ from typing import Annotated
 import typer
 
 from reftrack.cli import common
-from reftrack.cli.common import FormatOption, OnOption, OutputFormat
+from reftrack.cli.common import (
+    EveryoneOption,
+    FormatOption,
+    OnOption,
+    OutputFormat,
+    OwnerOption,
+)
 from reftrack.enums import Alternative, Channel, Outcome
 
 app = typer.Typer(
@@ -78,6 +84,8 @@ def list_(
     advocate: Annotated[
         str | None, typer.Option("--advocate", help="Only this advocate's.")
     ] = None,
+    owner: OwnerOption = None,
+    everyone: EveryoneOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List asks, newest first.
@@ -88,7 +96,7 @@ def list_(
     from reftrack.records import ASK_COLUMNS, ask_row
     from reftrack.services import asks, lookup
 
-    with common.read_session() as session:
+    with common.read_session(common.scope(owner, everyone)) as session:
         who = lookup.advocate(session, advocate) if advocate else None
         rows = [
             ask_row(a, name)

@@ -77,16 +77,42 @@ def database() -> Database:
     return state.database
 
 
+def user() -> str:
+    from reftrack.config import current_user
+
+    return current_user(settings())
+
+
+OwnerOption = Annotated[
+    str | None,
+    typer.Option("--owner", help="Only this salesperson's records (a team database)."),
+]
+EveryoneOption = Annotated[
+    bool,
+    typer.Option("--everyone", help="Everyone's records (a team database shows yours by default)."),
+]
+
+
+def scope(owner: str | None = None, everyone: bool = False) -> str | None:
+    """Whose records a read shows: yours on a shared database, all on your own file."""
+    if everyone:
+        return None
+    if owner:
+        return owner
+    return user() if database().shared else None
+
+
 @contextmanager
-def read_session() -> Iterator[Session]:
-    with database().session() as session:
+def read_session(scope_owner: str | None = None) -> Iterator[Session]:
+    with database().session(scope_owner=scope_owner) as session:
         yield session
 
 
 @contextmanager
 def write_session() -> Iterator[Session]:
-    """One transaction holding the write lock from its first statement (BEGIN IMMEDIATE)."""
-    with database().session(write=True) as session:
+    """One transaction holding the write lock from its first statement (BEGIN IMMEDIATE);
+    new records are stamped with who logged them."""
+    with database().session(write=True, owner=user()) as session:
         yield session
 
 

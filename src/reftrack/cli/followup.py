@@ -8,7 +8,13 @@ import typer
 
 from reftrack import dates
 from reftrack.cli import common
-from reftrack.cli.common import FormatOption, OnOption, OutputFormat
+from reftrack.cli.common import (
+    EveryoneOption,
+    FormatOption,
+    OnOption,
+    OutputFormat,
+    OwnerOption,
+)
 
 app = typer.Typer(help="Follow-ups: what to do, and when.", no_args_is_help=True)
 
@@ -61,6 +67,8 @@ def add(
 @app.command("list")
 def list_(
     all_: Annotated[bool, typer.Option("--all", help="Include done ones.")] = False,
+    owner: OwnerOption = None,
+    everyone: EveryoneOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List open follow-ups by due date (--all: done ones too).
@@ -71,7 +79,7 @@ def list_(
     from reftrack.records import FOLLOWUP_COLUMNS
     from reftrack.services import followups
 
-    with common.read_session() as session:
+    with common.read_session(common.scope(owner, everyone)) as session:
         rows = followup_rows(followups.views(session, include_done=all_))
     render.emit(
         rows, FOLLOWUP_COLUMNS, fmt.value, table_columns=FOLLOWUP_TABLE, empty="no follow-ups"

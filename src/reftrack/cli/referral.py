@@ -8,7 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from reftrack.cli import common
-from reftrack.cli.common import FormatOption, OnOption, OutputFormat
+from reftrack.cli.common import (
+    EveryoneOption,
+    FormatOption,
+    OnOption,
+    OutputFormat,
+    OwnerOption,
+)
 from reftrack.enums import Status
 
 app = typer.Typer(help="Referrals: prospects introduced by an advocate.", no_args_is_help=True)
@@ -104,6 +110,8 @@ def list_(
     advocate: Annotated[
         str | None, typer.Option("--advocate", help="Only this advocate's.")
     ] = None,
+    owner: OwnerOption = None,
+    everyone: EveryoneOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List referrals, newest first.
@@ -114,7 +122,7 @@ def list_(
     from reftrack.records import REFERRAL_COLUMNS, referral_row
     from reftrack.services import lookup, referrals
 
-    with common.read_session() as session:
+    with common.read_session(common.scope(owner, everyone)) as session:
         who = lookup.advocate(session, advocate) if advocate else None
         rows = [
             referral_row(r, name)
