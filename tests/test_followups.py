@@ -249,3 +249,15 @@ def test_csv_cells_round_trip_through_a_csv_reader(cli: Any, one_of_each: None) 
         "12500.00",
     )
     assert (row["closed_on"], row["lost_reason"]) == ("2026-03-16", "")
+
+
+def test_list_csv_keeps_a_carriage_return_and_defuses_formulas(cli: Any) -> None:
+    import csv
+    import io
+
+    assert cli("advocate", "add", "Anna", "--note", "line one\rline two").exit_code == 0
+    assert cli("advocate", "add", "=HYPERLINK(1)").exit_code == 0
+    text = cli("advocate", "list", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [r["notes"] for r in rows if r["name"] == "Anna"] == ["line one\rline two"]
+    assert "'=HYPERLINK(1)" in [r["name"] for r in rows]

@@ -7,7 +7,6 @@ Consoles are made on first use, not at import: Rich fixes the width when one is 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -71,10 +70,10 @@ def cell(value: Any) -> str:
 
 
 def write_csv(rows: Iterable[Row], columns: Sequence[str], stream: TextIO) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell(row.get(column)) for column in columns])
+    """The one CSV writer (csvio's): formula-safe cells, carriage returns kept, as export."""
+    from reftrack.csvio import write_csv as write_rows
+
+    write_rows(stream, columns, ({column: row.get(column) for column in columns} for row in rows))
 
 
 def json_value(value: Any) -> Any:
