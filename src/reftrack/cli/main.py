@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
 import typer
+import typer.main
 
 # Typer bundles its own Click and exports no public alias for these two
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -14,10 +17,40 @@ from typer.core import TyperGroup
 from reftrack.cli import common
 from reftrack.errors import ExitCode, ReftrackError
 
+# Where each command lives, in the order `--help` lists them. A command imports and builds
+# only its own module: `reftrack due` does not pay for the other fourteen (nor do
+# `--version` and completion). NOUNS are sub-apps (module.app); the others have register().
+COMMAND_MODULES = {
+    "advocate": "advocate",
+    "ask": "ask",
+    "referral": "referral",
+    "followup": "followup",
+    "due": "reports",
+    "next": "insight",
+    "metrics": "insight",
+    "tree": "insight",
+    "today": "insight",
+    "import": "transfer",
+    "export": "transfer",
+    "demo": "system",
+    "backup": "system",
+    "doctor": "system",
+    "config": "system",
+}
+NOUNS = ("advocate", "ask", "referral", "followup")
+
 
 class ReftrackGroup(TyperGroup):
     """Converts every ReftrackError and usage error, anywhere below, to one line on stderr
-    and its exit code: scripts get a stable shape, people get the fix."""
+    and its exit code: scripts get a stable shape, people get the fix. Its sub-commands
+    are built on first use (LazyCommands)."""
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.commands = LazyCommands()
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # names only: completion builds just what matches
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -94,29 +127,92 @@ def main(
     common.reset(db)
 
 
-def _register() -> None:
-    from reftrack.cli import (
-        advocate,
-        ask,
-        followup,
-        insight,
-        referral,
-        reports,
-        system,
-        transfer,
+def _nothing() -> None:
+    """The callback of the holder app below (a callback makes Typer build a group)."""
+
+
+def _install(holder: typer.Typer, module_name: str) -> None:
+    module = importlib.import_module(f"reftrack.cli.{module_name}")
+    if module_name in NOUNS:
+        holder.add_typer(module.app, name=module_name)
+    else:
+        module.register(holder)  # e.g. reports.register: due
+
+
+def _build(module_names: Iterable[str]) -> dict[str, Any]:
+    """The Click commands of these modules, built by Typer with the root's settings."""
+    holder = typer.Typer(
+        rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False
     )
-
-    app.add_typer(advocate.app, name="advocate")
-    app.add_typer(ask.app, name="ask")
-    app.add_typer(referral.app, name="referral")
-    app.add_typer(followup.app, name="followup")
-    reports.register(app)  # due
-    insight.register(app)  # next, metrics, tree, today
-    transfer.register(app)  # import, export
-    system.register(app)  # demo, backup, doctor, config
+    holder.callback()(_nothing)
+    for module_name in dict.fromkeys(module_names):
+        _install(holder, module_name)
+    group: Any = typer.main.get_command(holder)  # a TyperGroup: the holder has a callback
+    return dict(group.commands)
 
 
-_register()
+class LazyCommands(dict[str, Any]):
+    """The root's sub-commands, each built from its module when first looked up.
+
+    Names (iteration, ``in``, ``len``) cost nothing; ``get``/``[]`` build one module's
+    commands; ``items``/``values`` build them all (``--help``, the help tests). A name not
+    in COMMAND_MODULES is still found: the lookup then builds every module.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.complete = False
+
+    def _load(self, module_names: Iterable[str]) -> None:
+        for name, command in _build(module_names).items():
+            super().setdefault(name, command)
+
+    def _load_all(self) -> None:
+        """Every command, in the order of COMMAND_MODULES; ones already built are kept."""
+        if self.complete:
+            return
+        built = _build(COMMAND_MODULES.values())
+        merged = {name: super(LazyCommands, self).get(name, cmd) for name, cmd in built.items()}
+        merged.update({name: cmd for name, cmd in super().items() if name not in merged})
+        super().clear()
+        super().update(merged)
+        self.complete = True
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if not super().__contains__(name):
+            if name in COMMAND_MODULES:
+                self._load([COMMAND_MODULES[name]])
+            else:
+                self._load_all()
+        return super().get(name, default)
+
+    def __getitem__(self, name: str) -> Any:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMAND_MODULES or (isinstance(name, str) and self.get(name) is not None)
+
+    def __iter__(self) -> Iterator[str]:
+        if self.complete:
+            return iter(self.keys())
+        return iter(COMMAND_MODULES)
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+    def keys(self) -> Any:
+        return super().keys() if self.complete else dict.fromkeys(COMMAND_MODULES).keys()
+
+    def items(self) -> Any:
+        self._load_all()
+        return super().items()
+
+    def values(self) -> Any:
+        self._load_all()
+        return super().values()
 
 
 def run() -> None:
