@@ -90,6 +90,7 @@ def isolated(
         monkeypatch.setenv("REFTRACK_DB", str(db))
     monkeypatch.setenv("REFTRACK_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("REFTRACK_TODAY", TODAY)
+    monkeypatch.setenv("REFTRACK_USER", "tester")
     monkeypatch.delenv("NO_COLOR", raising=False)
     return db
 

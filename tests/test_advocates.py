@@ -78,6 +78,7 @@ def test_add_stores_every_field(cli_json: Any) -> None:
         "last_complaint_on": None,
         "archived": False,
         "notes": "met at the fair",
+        "owner": "tester",
     }
 
 

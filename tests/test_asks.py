@@ -47,6 +47,7 @@ def test_add_stores_the_ask(cli: Any, cli_json: Any, anna: dict[str, Any]) -> No
         "alternative": None,
         "forced": False,
         "notes": "at lunch",
+        "owner": "tester",
     }
 
 

@@ -47,6 +47,7 @@ def test_add_about_an_advocate(cli: Any, cli_json: Any, anna: dict[str, Any]) ->
             "note": "send the case",
             "done_on": None,
             "outcome": None,
+            "owner": "tester",
         }
     ]
 
@@ -202,6 +203,10 @@ SECTION_7 = {
         "done_on, outcome"
     ),
 }
+# Beyond §7, which says "more may follow": who logged each record (a team database).
+for _kind in SECTION_7:
+    SECTION_7[_kind] += ", owner"
+
 LIST_COMMANDS = {
     "advocates": ("advocate", "list"),
     "asks": ("ask", "list"),

@@ -68,6 +68,7 @@ def test_add_stores_the_prospect(cli_json: Any, anna: dict[str, Any]) -> None:
             "lost_reason": None,
             "thanked_on": None,
             "notes": "needs a forklift",
+            "owner": "tester",
         }
     )
 

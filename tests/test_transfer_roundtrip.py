@@ -192,8 +192,10 @@ def test_export_to_stdout_is_the_canonical_csv(cli: Invoke) -> None:
         "last_complaint_on",
         "archived",
         "notes",
+        "owner",  # beyond §7: who logged it
     ]
     anna = dict(zip(rows[0], rows[1], strict=True))
+    assert anna["owner"] == "tester"
     assert anna["tags"] == "vip;logistics"
     assert anna["phone"] == "0612345678"
     assert anna["customer_since"] == "2024-05-01"

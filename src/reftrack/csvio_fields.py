@@ -167,6 +167,7 @@ KINDS: dict[str, list[Field]] = {
         _date("last_complaint_on"),
         Field("archived", _flag, default=False),
         Field("notes", _text),
+        Field("owner", _line),
     ],
     "asks": [
         Field("id", _id),
@@ -179,6 +180,7 @@ KINDS: dict[str, list[Field]] = {
         Field("alternative", _choice(Alternative)),
         Field("forced", _flag, default=False),
         Field("notes", _text),
+        Field("owner", _line),
     ],
     "referrals": [
         Field("id", _id),
@@ -196,6 +198,7 @@ KINDS: dict[str, list[Field]] = {
         Field("lost_reason", _text),
         _date("thanked_on"),
         Field("notes", _text),
+        Field("owner", _line),
     ],
     "followups": [
         Field("id", _id),
@@ -209,6 +212,7 @@ KINDS: dict[str, list[Field]] = {
         Field("note", _text),
         _date("done_on"),
         Field("outcome", _text),
+        Field("owner", _line),
     ],
 }
 

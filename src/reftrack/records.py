@@ -27,6 +27,7 @@ ADVOCATE_COLUMNS = [
     "last_complaint_on",
     "archived",
     "notes",
+    "owner",  # beyond §7 ("more may follow"): who logged it, on a team database
 ]
 ASK_COLUMNS = [
     "id",
@@ -39,6 +40,7 @@ ASK_COLUMNS = [
     "alternative",
     "forced",
     "notes",
+    "owner",
 ]
 REFERRAL_COLUMNS = [
     "id",
@@ -56,6 +58,7 @@ REFERRAL_COLUMNS = [
     "lost_reason",
     "thanked_on",
     "notes",
+    "owner",
 ]
 FOLLOWUP_COLUMNS = [
     "id",
@@ -69,6 +72,7 @@ FOLLOWUP_COLUMNS = [
     "note",
     "done_on",
     "outcome",
+    "owner",
 ]
 
 COLUMNS = {
@@ -96,6 +100,7 @@ def advocate_row(advocate: Any) -> dict[str, Any]:
         "last_complaint_on": iso(advocate.last_complaint_on) or None,
         "archived": bool(advocate.archived),
         "notes": advocate.notes,
+        "owner": advocate.owner,
     }
 
 
@@ -111,6 +116,7 @@ def ask_row(ask: Any, advocate_name: str | None) -> dict[str, Any]:
         "alternative": ask.alternative,
         "forced": bool(ask.forced),
         "notes": ask.notes,
+        "owner": ask.owner,
     }
 
 
@@ -131,6 +137,7 @@ def referral_row(referral: Any, advocate_name: str | None) -> dict[str, Any]:
         "lost_reason": referral.lost_reason,
         "thanked_on": iso(referral.thanked_on) or None,
         "notes": referral.notes,
+        "owner": referral.owner,
     }
 
 
@@ -147,4 +154,5 @@ def followup_row(follow_up: Any, advocate_name: str | None, prospect: str | None
         "note": follow_up.note,
         "done_on": iso(follow_up.done_on) or None,
         "outcome": follow_up.outcome,
+        "owner": follow_up.owner,
     }

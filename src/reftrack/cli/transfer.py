@@ -159,6 +159,8 @@ Examples:
   reftrack import advocates klanten.csv --date-order dmy --map "Klant sinds=customer_since"
 
   reftrack import all backup/
+
+  reftrack --db postgresql+psycopg://me@team-db/referrals import all backup/ --new-ids
 """
 
 
@@ -189,8 +191,22 @@ def import_command(
         DateOrder | None,
         typer.Option("--date-order", help="How to read 03-04-2025: dmy, mdy or ymd."),
     ] = None,
+    new_ids: Annotated[
+        bool,
+        typer.Option(
+            "--new-ids",
+            help="With `all`: give every record a new id, links kept, to merge a history "
+            "into a database with records of its own (a team's); advocates still match "
+            "on e-mail, then name + company.",
+        ),
+    ] = False,
 ) -> None:
     from reftrack import csvio, render
+
+    if new_ids and kind is not Kind.all:
+        raise InvalidInputError(
+            "--new-ids goes with `import all FOLDER`: the links need the whole history"
+        )
 
     if kind is Kind.all and (preset or mapping):
         raise InvalidInputError("--preset and --map apply to one kind; not to `import all`")
@@ -224,7 +240,7 @@ def import_command(
                     "(read one with --map 'COLUMN=field')"
                 )
         total = sum(Path(path).stat().st_size for path, _ in sources.values() if path != "-")
-        reports = _run_import(stack, tables, dry_run=dry_run, total=total)
+        reports = _run_import(stack, tables, dry_run=dry_run, total=total, new_ids=new_ids)
     _summarise(reports, dry_run=dry_run)
 
 
@@ -264,7 +280,7 @@ def _input(path: str) -> Iterator[IO[bytes]]:
 
 
 def _run_import(
-    stack: ExitStack, tables: dict[str, Table], *, dry_run: bool, total: int
+    stack: ExitStack, tables: dict[str, Table], *, dry_run: bool, total: int, new_ids: bool
 ) -> list[ImportReport]:
     from reftrack import render
     from reftrack.services import transfer
@@ -277,6 +293,8 @@ def _run_import(
             tables=tables,
             today=common.today(),
             dry_run=dry_run,
+            owner=common.user(),
+            new_ids=new_ids,
             on_action=on_action,
             progress=progress,
         )

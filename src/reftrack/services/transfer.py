@@ -102,6 +102,8 @@ def import_tables(
     tables: Mapping[str, csvio.Table],
     today: date,
     dry_run: bool = False,
+    owner: str | None = None,
+    new_ids: bool = False,
     on_action: Callable[[Action], None] | None = None,
     progress: Callable[[], None] | None = None,
 ) -> list[ImportReport]:
@@ -111,14 +113,27 @@ def import_tables(
     the transaction is rolled back before returning: nothing is written.
     """
     connection = session.connection()
-    context = ImportContext(today=today, on_action=on_action, defer_referred_by=len(tables) > 1)
+    context = ImportContext(
+        today=today,
+        on_action=on_action,
+        defer_referred_by=len(tables) > 1,
+        owner=owner,
+        new_ids=new_ids,
+    )
     reports = []
     for kind in KINDS:
         if kind not in tables:
             continue
         table = tables[kind]
         report = ImportReport(kind, table.name, dry_run=dry_run)
-        importer = Importer(connection, kind, report, context, canonical="id" in table.plan.fields)
+        importer = Importer(
+            connection,
+            kind,
+            report,
+            context,
+            canonical="id" in table.plan.fields,
+            has_owner_column="owner" in table.plan.fields,
+        )
         importer.run(table, progress)
         report.blank = table.blank
         reports.append(report)

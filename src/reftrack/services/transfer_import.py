@@ -95,7 +95,12 @@ class ImportContext:
     today: date
     on_action: Callable[[Action], None] | None = None
     defer_referred_by: bool = False
+    owner: str | None = None  # new records of a file without an owner column are the importer's
     remap: dict[int, int] = field(default_factory=dict)  # advocate id in the file → in the db
+    # --new-ids (merging into a database with records of its own): every record gets a new
+    # id; these map the file's ask and referral ids to the new ones, so links follow.
+    new_ids: bool = False
+    moved: dict[str, dict[int, int]] = field(default_factory=lambda: {"asks": {}, "referrals": {}})
     deferred: list[tuple[str, int, int | None]] = field(default_factory=list)
 
 
@@ -110,10 +115,12 @@ class Importer:
         context: ImportContext,
         *,
         canonical: bool,
+        has_owner_column: bool = False,
     ) -> None:
         self.connection, self.kind, self.report, self.context = connection, kind, report, context
         self.table = table_of(kind)
         self.canonical = canonical
+        self.has_owner_column = has_owner_column  # then a blank owner is restored as blank
         self.defaults = defaults(kind)
         self.next_id = (connection.execute(select(func.max(self.table.c.id))).scalar() or 0) + 1
         self.by_email: dict[str, int] = {}
@@ -145,6 +152,7 @@ class Importer:
                 else:
                     good.append(item)
             good = self._resolve_advocates(good)
+            good = self._follow_moved_links(good)
             good = self._check_links(good)
             self._apply(good)
             if progress is not None:
@@ -205,6 +213,35 @@ class Importer:
             kept.append(record)
         return kept
 
+    def _follow_moved_links(self, rows: list[csvio.Record]) -> list[csvio.Record]:
+        """With new ids, a link to an ask or referral follows it to its new id."""
+        if not self.context.new_ids:
+            return rows
+        kept = []
+        for record in rows:
+            errors = []
+            for column, kind in _LINKS[self.kind].items():
+                given = record.values.get(column)
+                deferred = column == "referred_by" and self.context.defer_referred_by
+                if given is None or kind not in self.context.moved or deferred:
+                    continue  # (a deferred referred_by follows in link_referrers)
+                if given not in self.context.moved[kind]:
+                    errors.append(
+                        csvio.RowError(
+                            record.where,
+                            column,
+                            f"{_NOUN[kind]} #{given} is not in this import; "
+                            "--new-ids needs the whole history (export all)",
+                        )
+                    )
+                else:
+                    record.values[column] = self.context.moved[kind][given]
+            if errors:
+                self.report.fail(errors)
+            else:
+                kept.append(record)
+        return kept
+
     def _check_links(self, rows: list[csvio.Record]) -> list[csvio.Record]:
         """Every id a row points at must exist (in the database or earlier in this import)."""
         links = dict(_LINKS[self.kind])
@@ -241,7 +278,7 @@ class Importer:
 
     def _match(self, record: csvio.Record, state: dict[int, dict[str, Any]]) -> int | None:
         given = record.values.get("id")
-        if given is not None and given in state:
+        if given is not None and given in state and not self.context.new_ids:
             return int(given)
         if self.kind != "advocates":
             return None
@@ -256,7 +293,11 @@ class Importer:
 
     def _load(self, rows: list[csvio.Record]) -> dict[int, dict[str, Any]]:
         """The current state of every record this chunk may touch."""
-        ids = {r.values["id"] for r in rows if r.values.get("id") is not None}
+        ids = (
+            set()
+            if self.context.new_ids
+            else {r.values["id"] for r in rows if r.values.get("id") is not None}
+        )
         if self.kind == "advocates":
             for record in rows:
                 target = self._match(record, {})
@@ -283,8 +324,14 @@ class Importer:
             if file_id is not None and target is not None:
                 self.claimed.add(target)
             if target is None:
-                target = file_id if file_id is not None else self.next_id
+                new_id = file_id is None or self.context.new_ids
+                target = self.next_id if new_id else file_id
                 self.next_id = max(self.next_id, target + 1)
+                if file_id is not None and self.context.new_ids:
+                    if self.kind == "advocates":
+                        self.context.remap[file_id] = target
+                    elif self.kind in self.context.moved:
+                        self.context.moved[self.kind][file_id] = target
                 new = {
                     **self.defaults,
                     **record.blanks,
@@ -295,6 +342,8 @@ class Importer:
                 }
                 if referred is not None:
                     new["referred_by"] = None
+                if not self.has_owner_column or (self.context.new_ids and new.get("owner") is None):
+                    new["owner"] = self.context.owner
                 state[target] = inserts[target] = new
                 if file_id is not None:
                     self.claimed.add(target)
@@ -388,6 +437,15 @@ def table_of_scores() -> Table:
 def link_referrers(connection: Connection, context: ImportContext, report: ImportReport) -> None:
     """Set advocate.referred_by once the referrals exist (``import all``)."""
     referral = table_of("referrals")
+    if context.new_ids:  # the file's referral ids became new ones
+        moved, kept = context.moved["referrals"], []
+        for where, advocate_id, wanted in context.deferred:
+            if wanted is not None and wanted not in moved:
+                message = f"referral #{wanted} is not in this import"
+                report.fail([csvio.RowError(where, "referred_by", message)])
+            else:
+                kept.append((where, advocate_id, moved.get(wanted) if wanted else None))
+        context.deferred = kept
     for chunk in chunks(context.deferred, CHUNK):
         ids = {wanted for _, _, wanted in chunk if wanted is not None}
         found = (
