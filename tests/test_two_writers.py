@@ -60,3 +60,30 @@ def test_two_writers_interleave_without_loss(cli: Invoke, cli_json) -> None:  # 
         f for f in cli_json("followup", "list") if f["kind"] == "contact" and f["referral_id"] == 1
     ]
     assert len(contacts) == 1, json.dumps(contacts)
+
+
+def test_a_write_waits_for_the_other_and_reads_never_do(cli: Invoke) -> None:
+    """The lock behind the invariant: while one write transaction is open, another waits
+    (here, past a short timeout, it gives up with the one-line error); a read goes on."""
+    from sqlmodel import select
+
+    from reftrack.db import open_database, resolve_url
+    from reftrack.errors import DatabaseError
+    from reftrack.models import Advocate
+
+    assert cli("advocate", "add", "Anna").exit_code == 0
+    url = resolve_url(None)
+    first, second = open_database(url), open_database(url, busy_timeout_ms=300)
+    try:
+        with first.session(write=True) as holding:
+            holding.exec(select(Advocate)).all()  # the transaction (and its lock) begins
+            with (
+                pytest.raises(DatabaseError, match="locked"),
+                second.session(write=True) as waiting,
+            ):
+                waiting.exec(select(Advocate)).all()
+            with second.session() as reading:
+                assert [a.name for a in reading.exec(select(Advocate))] == ["Anna"]
+    finally:
+        first.engine.dispose()
+        second.engine.dispose()
