@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from icalendar import Calendar
 
-from reftrack.db import open_database
+from reftrack.db import open_database, resolve_url
 from reftrack.ics import calendar_bytes, follow_up_uid
 from reftrack.services.due import due_items
 from tests.conftest import Invoke
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_open_follow_ups_become_all_day_events(cli: Invoke, db_path) -> None:  # type: ignore[no-untyped-def]
     cli("advocate", "add", "Anna de Vries", "--nps", "9")
     cli("referral", "add", "anna", "Piet Bakker", "--organic", "--on", "2026-03-10")
-    database = open_database(f"sqlite:///{db_path}")
+    database = open_database(resolve_url(None))
     with database.session() as session:
         items = due_items(session, as_of=date(2026, 3, 16), until=date(2026, 12, 31))
+    database.engine.dispose()
     first = calendar_bytes(items)
     second = calendar_bytes(items)
     events = Calendar.from_ical(first).walk("VEVENT")

@@ -7,7 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Invoke, assert_one_line_error
+
+pytestmark = pytest.mark.both_engines
 
 DATA = Path(__file__).parent / "data"
 

@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import Invoke
 
+pytestmark = pytest.mark.both_engines
+
 DATA = Path(__file__).parent / "data"
 
 
