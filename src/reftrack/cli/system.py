@@ -46,16 +46,19 @@ def demo(
         f"({summary.won} won), {summary.open_follow_ups} open follow-ups\n\n"
         "Explore it:\n"
         f"  export REFTRACK_DB={path}\n"
+        "  reftrack today\n"
         "  reftrack due --within 7d\n"
+        "  reftrack next\n"
+        "  reftrack metrics --period year\n"
         "  reftrack advocate list --segment promoter\n"
         "  reftrack referral list --open\n\n"
     )
     common.state.db_option = str(path)
     common.state.database = None
-    render.message("what is due in the demo today:")
-    from reftrack.cli.reports import due
+    render.message("the demo's morning screen (reftrack today):")
+    from reftrack.cli.insight import today_
 
-    due(within=None, as_of=None, exit_code=False, quiet=False, fmt=OutputFormat.table)
+    today_(fmt=OutputFormat.table)
 
 
 def backup(
