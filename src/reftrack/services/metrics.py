@@ -385,6 +385,15 @@ def _dimension(session: Session, by: str, date_column: Any, advocate_column: Any
     return func.coalesce(col(Ask.channel), ORGANIC)
 
 
+def _with_channel(query: Any, by: str) -> Any:
+    """Referrals, with their ask joined only when the key is its channel (one referral has at
+    most one ask): by month the counts then come from the date index alone, ~10x faster."""
+    query = query.select_from(Referral)
+    if by == "channel":
+        query = query.outerjoin(Ask, col(Ask.id) == col(Referral.ask_id))
+    return query
+
+
 def _grouped(session: Session, *, since: date, until: date, by: str) -> dict[Any, dict[str, int]]:
     """key → counts, from three GROUP BY queries (asks, referrals received, referrals won)."""
     merged: dict[Any, dict[str, int]] = {}
@@ -404,20 +413,13 @@ def _grouped(session: Session, *, since: date, until: date, by: str) -> dict[Any
         "asks_with_referral",
     )
     ref_key = _dimension(session, by, col(Referral.received_on), col(Referral.advocate_id))
-    # the ask is joined for the channel; one referral has at most one ask
     add(
-        select(ref_key, func.count())
-        .select_from(Referral)
-        .outerjoin(Ask, col(Ask.id) == col(Referral.ask_id))
-        .where(filters.received)
-        .group_by(ref_key),
+        _with_channel(select(ref_key, func.count()), by).where(filters.received).group_by(ref_key),
         "referrals",
     )
     won_key = _dimension(session, by, col(Referral.closed_on), col(Referral.advocate_id))
     add(
-        select(won_key, func.count(), func.sum(col(Referral.value_cents)))
-        .select_from(Referral)
-        .outerjoin(Ask, col(Ask.id) == col(Referral.ask_id))
+        _with_channel(select(won_key, func.count(), func.sum(col(Referral.value_cents))), by)
         .where(filters.won)
         .group_by(won_key),
         "won",
