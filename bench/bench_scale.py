@@ -371,7 +371,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="20,000 rows, about a minute")
     parser.add_argument("--rows", type=int, help="rows of the big book and the import")
-    parser.add_argument("--runs", type=int, help="timed runs of each light command (7)")
+    parser.add_argument("--runs", type=int, help="timed runs of each light command (15)")
     parser.add_argument("--heavy-runs", type=int, help="timed runs of import/export (3)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--write-book", nargs=2, help=argparse.SUPPRESS)
@@ -386,7 +386,7 @@ def main() -> None:
         return
 
     rows = options.rows or (20_000 if options.quick else 1_000_000)
-    runs = options.runs or 7
+    runs = options.runs or 15
     heavy_runs = options.heavy_runs or 3
     reftrack, utils = tool("reftrack"), tool("sqlite-utils")
     if reftrack is None or utils is None:
