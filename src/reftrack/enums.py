@@ -67,6 +67,11 @@ class FollowUpKind(StrEnum):
     custom = "custom"
 
 
+# The note of the thank-you a win creates; `due` words that one "… became a customer".
+# Here rather than in services/rules.py so `due` needs no ORM import to recognise it.
+WON_THANK_NOTE = "it worked — thank you"
+
+
 class EventKind(StrEnum):
     """Dated things that happen to an advocate and change when to ask them."""
 

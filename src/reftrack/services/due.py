@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Date, bindparam, text
 from sqlmodel import Session
 
-from reftrack.enums import FollowUpKind
+from reftrack.enums import WON_THANK_NOTE, FollowUpKind
 
 # Open follow-ups due by :last with the names needed to say what to do; f.* so that a
 # column added later (owner) comes along. The joined columns carry a prefix.
@@ -116,20 +116,13 @@ def _reach(*details: str | None) -> str:
     return f" — {', '.join(found)}" if found else ""
 
 
-def _won_thank_note() -> str:
-    # rules imports the ORM models; only a thank-you with a note needs the constant
-    from reftrack.services.rules import WON_THANK_NOTE
-
-    return WON_THANK_NOTE
-
-
 def describe(view: DueView) -> str:
     """The follow-up as an instruction a person can act on without looking anything up."""
     follow_up, advocate, referral, ask = view.follow_up, view.advocate, view.referral, view.ask
     kind = FollowUpKind(follow_up.kind)
     advocate_name = advocate.name if advocate else "the advocate"
     if kind is FollowUpKind.thank and referral is not None:
-        if follow_up.note and follow_up.note == _won_thank_note():
+        if follow_up.note == WON_THANK_NOTE:
             text = f"Thank {advocate_name}: {referral.prospect} became a customer"
         else:
             text = f"Thank {advocate_name} for introducing {referral.prospect}"

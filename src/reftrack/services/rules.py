@@ -13,10 +13,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from reftrack.config import Settings
-from reftrack.enums import FollowUpKind, Outcome, Status
+from reftrack.enums import WON_THANK_NOTE, FollowUpKind, Outcome, Status
 from reftrack.models import Ask, FollowUp, Referral, utcnow
-
-WON_THANK_NOTE = "it worked — thank you"
 
 
 def _days(start: date, days: int) -> date:
