@@ -10,7 +10,7 @@ import typer
 
 from reftrack import dates
 from reftrack.cli import common
-from reftrack.cli.common import FormatOption, OutputFormat
+from reftrack.cli.common import EveryoneOption, FormatOption, OutputFormat, OwnerOption
 
 
 class Period(StrEnum):
@@ -24,6 +24,7 @@ class By(StrEnum):
     month = "month"
     advocate = "advocate"
     channel = "channel"
+    owner = "owner"
 
 
 NEXT_COLUMNS = [
@@ -101,6 +102,8 @@ def next_(
         bool,
         typer.Option("--all", help="Also list who is not to be asked now, why, and from when."),
     ] = False,
+    owner: OwnerOption = None,
+    everyone: EveryoneOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Whom to ask for referrals next: active advocates ranked, with the reasons.
@@ -115,7 +118,7 @@ def next_(
     from reftrack.services.suggest import suggest
 
     today = common.today()
-    with common.read_session() as session:
+    with common.read_session(common.scope(owner, everyone)) as session:
         found = suggest(
             session,
             on=today,
@@ -158,6 +161,8 @@ def metrics(
     by: Annotated[
         By | None, typer.Option("--by", help="Break asks, referrals and won down.")
     ] = None,
+    owner: OwnerOption = None,
+    everyone: EveryoneOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Is asking working? Referral-rate metrics over a period (default the last 90 days).
@@ -171,7 +176,7 @@ def metrics(
     today = common.today()
     first = common.maybe_date(since, what="--since")
     last = common.maybe_date(until, what="--until")
-    with common.read_session() as session:
+    with common.read_session(common.scope(owner, everyone)) as session:
         start, end = service.resolve_period(
             session,
             today=today,
@@ -238,7 +243,7 @@ def _metrics_table(
             "Referrals by month" + (" (last 24)" if len(trend) > 24 else ""),
             [(m.key, m.referrals, f"{m.referrals}  ({m.asks} asks, {m.won} won)") for m in months],
         )
-    if by in (By.advocate, By.channel):
+    if by in (By.advocate, By.channel, By.owner):
         render_charts.gap()
         for row in rows:
             row["won_value"] = render_charts.money_text(row["won_value"], currency)
@@ -306,7 +311,11 @@ def _tree_row(depth: int, node: Any, parent: Any) -> dict[str, Any]:
     }
 
 
-def today_(fmt: FormatOption = OutputFormat.table) -> None:
+def today_(
+    owner: OwnerOption = None,
+    everyone: EveryoneOption = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
     """The morning screen: what is due (overdue first), the top three to ask, and this
     month's numbers against last month's.
 
@@ -320,7 +329,7 @@ def today_(fmt: FormatOption = OutputFormat.table) -> None:
     day = common.today()
     month_start = day.replace(day=1)
     last_end = month_start - timedelta(days=1)
-    with common.read_session() as session:
+    with common.read_session(common.scope(owner, everyone)) as session:
         items = due_items(session, as_of=day)
         top = suggest(session, on=day, settings=common.settings(), limit=3)
         this = service.compute(session, since=month_start, until=day).as_dict()

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from reftrack.cli import common
-from reftrack.cli.common import FormatOption, OutputFormat
+from reftrack.cli.common import EveryoneOption, FormatOption, OutputFormat, OwnerOption
 
 DUE_TABLE = [
     ("id", "id"),
@@ -31,6 +31,8 @@ def due(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing at all when nothing is due.")
     ] = False,
+    owner: OwnerOption = None,
+    everyone: EveryoneOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """What is due: overdue and today's follow-ups, each said as the action to take.
@@ -51,7 +53,7 @@ def due(
     if within is not None:
         amount, unit = dates.parse_duration(within, what="--within")
         until = dates.shift(as_of_date, amount, unit)
-    with common.read_session() as session:
+    with common.read_session(common.scope(owner, everyone)) as session:
         items = due_items(session, as_of=as_of_date, until=until)
     overdue = sum(1 for item in items if item.overdue)
     if items or not quiet:

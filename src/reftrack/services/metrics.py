@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, false, func, literal_column, or_, select
+from sqlalchemy import and_, case, exists, false, func, literal_column, or_, select, true
 from sqlmodel import Session, col
 
 from reftrack.enums import Source, Status
@@ -21,7 +21,8 @@ from reftrack.money import format_money
 
 DEFAULT_DAYS = 90
 PERIODS = ("month", "quarter", "year", "all")
-BREAKDOWNS = ("month", "advocate", "channel")
+BREAKDOWNS = ("month", "advocate", "channel", "owner")
+UNOWNED = "(no owner)"  # the key, by owner, of records logged before owners existed
 ORGANIC = "organic"  # the channel of a referral that came without an ask
 
 WON, LOST = Status.won.value, Status.lost.value
@@ -228,6 +229,16 @@ class _Filters:
     won: Any  # closed in the period as won
 
 
+def _mine(session: Session, model: Any) -> Any:
+    """The scope of the session (a team database shows your own records; db.py does the
+    same for ORM reads): that owner's records and the unowned, older ones."""
+    owner = session.info.get("scope_owner")
+    if owner is None:
+        return true()
+    column = model.__table__.c.owner
+    return or_(column == owner, column.is_(None))
+
+
 def _no_index(session: Session, name: str) -> Any:
     """A referral column that SQLite will not pick an index for (``+column`` is a no-op).
 
@@ -259,9 +270,10 @@ def _filters(session: Session, since: date, until: date) -> _Filters:
         column = _no_index(session, name) if wide else Referral.__table__.c[name]  # type: ignore[attr-defined]
         return column.between(since, until)
 
-    closed = within("closed_on")
+    mine = _mine(session, Referral)
+    closed = and_(within("closed_on"), mine)
     return _Filters(
-        received=within("received_on"),
+        received=and_(within("received_on"), mine),
         closed=closed,
         won=and_(closed, _no_index(session, "status") == WON),
     )
@@ -291,7 +303,11 @@ def current_nps(session: Session) -> Nps:
             _count_if(col(Advocate.nps) >= 9),
             _count_if(col(Advocate.nps).between(7, 8)),
             _count_if(col(Advocate.nps) <= 6),
-        ).where(col(Advocate.archived) == false(), col(Advocate.nps).is_not(None)),
+        ).where(
+            col(Advocate.archived) == false(),
+            col(Advocate.nps).is_not(None),
+            _mine(session, Advocate),
+        ),
     )
     return Nps(promoters=row[0], passives=row[1], detractors=row[2])
 
@@ -303,17 +319,17 @@ def _promoters_asked(session: Session, *, until: date, days: int) -> int:
         col(Ask.asked_on) <= until,
     )
     query = select(func.count()).where(
-        col(Advocate.archived) == false(), col(Advocate.nps) >= 9, asked
+        col(Advocate.archived) == false(), col(Advocate.nps) >= 9, asked, _mine(session, Advocate)
     )
     return int(session.connection().execute(query).scalar() or 0)
 
 
-def _statements(since: date, until: date, filters: _Filters) -> dict[str, Any]:
+def _statements(session: Session, since: date, until: date, filters: _Filters) -> dict[str, Any]:
     """One aggregate per record kind, each returning a single row."""
     status = col(Referral.status)
     return {
         "asks": select(func.count(), _count_if(_has_referral())).where(
-            col(Ask.asked_on).between(since, until)
+            col(Ask.asked_on).between(since, until), _mine(session, Ask)
         ),
         "referrals": select(
             func.count(),
@@ -327,14 +343,15 @@ def _statements(since: date, until: date, filters: _Filters) -> dict[str, Any]:
         ).where(filters.closed),
         "customers": select(
             func.count(), _count_if(col(Advocate.source) == Source.referral.value)
-        ).where(col(Advocate.customer_since).between(since, until)),
+        ).where(col(Advocate.customer_since).between(since, until), _mine(session, Advocate)),
         "done": select(
             func.count(), _count_if(col(FollowUp.done_on) <= col(FollowUp.due_on))
-        ).where(col(FollowUp.done_on).between(since, until)),
+        ).where(col(FollowUp.done_on).between(since, until), _mine(session, FollowUp)),
         # not done as of `until`: still open, or done only after it
         "overdue": select(func.count()).where(
             col(FollowUp.due_on) < until,
             or_(col(FollowUp.done_on).is_(None), col(FollowUp.done_on) > until),
+            _mine(session, FollowUp),
         ),
     }
 
@@ -349,7 +366,8 @@ def compute(
 ) -> Metrics:
     """Every metric of §6 over [since, until] inclusive; ``by`` adds a breakdown."""
     filters = _filters(session, since, until)
-    row = {name: _one(session, query) for name, query in _statements(since, until, filters).items()}
+    statements = _statements(session, since, until, filters)
+    row = {name: _one(session, query) for name, query in statements.items()}
     won = int(row["closed"][0])
     return Metrics(
         since=since,
@@ -382,6 +400,9 @@ def _dimension(session: Session, by: str, date_column: Any, advocate_column: Any
         return _month_of(session, date_column)
     if by == "advocate":
         return advocate_column
+    if by == "owner":
+        table = getattr(date_column, "expression", date_column).table
+        return func.coalesce(table.c.owner, UNOWNED)
     return func.coalesce(col(Ask.channel), ORGANIC)
 
 
@@ -407,7 +428,7 @@ def _grouped(session: Session, *, since: date, until: date, by: str) -> dict[Any
     ask_key = _dimension(session, by, col(Ask.asked_on), col(Ask.advocate_id))
     add(
         select(ask_key, func.count(), _count_if(_has_referral()))
-        .where(col(Ask.asked_on).between(since, until))
+        .where(col(Ask.asked_on).between(since, until), _mine(session, Ask))
         .group_by(ask_key),
         "asks",
         "asks_with_referral",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, select
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlmodel import Session, col
 
 from reftrack.config import Settings
@@ -150,6 +150,9 @@ def _rows(session: Session, *, on: date, settings: Settings) -> list[Any]:
         .outerjoin(won, won.c.advocate_id == col(Advocate.id))
         .where(col(Advocate.archived) == false())
     )
+    owner = session.info.get("scope_owner")
+    if owner is not None:  # a team database: your advocates (asks by anyone still count)
+        query = query.where(or_(col(Advocate.owner) == owner, col(Advocate.owner).is_(None)))
     return list(session.connection().execute(query).all())
 
 
