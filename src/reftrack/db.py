@@ -28,7 +28,7 @@ DB_ENV = "REFTRACK_DB"
 # checks this against the Alembic scripts shipped in reftrack/migrations.
 SCHEMA_REVISIONS = ("0001", "0002")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
-DEFAULT_BUSY_TIMEOUT_MS = 30_000
+DEFAULT_BUSY_TIMEOUT_MS = 120_000  # see config.Settings.busy_timeout_ms
 
 
 def default_path() -> Path:
