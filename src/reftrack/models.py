@@ -141,6 +141,9 @@ class Referral(Logged, table=True):
         Index("ix_referral_received_on", "received_on"),
         Index("ix_referral_closed_on", "closed_on"),
         Index("ix_referral_status", "status"),
+        # covering indexes for `metrics` (schema 0003)
+        Index("ix_referral_received_cover", "received_on", "ask_id", "thanked_on"),
+        Index("ix_referral_closed_cover", "closed_on", "status", "value_cents", "received_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -174,6 +177,7 @@ class FollowUp(Logged, table=True):
         # `due` reads open (done_on IS NULL) follow-ups by due date: this keeps it a range
         # scan however many done ones pile up over the years.
         Index("ix_follow_up_done_due", "done_on", "due_on"),
+        Index("ix_follow_up_due_on", "due_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
