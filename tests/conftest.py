@@ -18,7 +18,8 @@ TODAY = "2026-03-16"  # a Monday
 
 
 PG_URL_ENV = "REFTRACK_TEST_PG_URL"
-PG_TEMPLATE = "reftrack_template"
+# one template per test run, so two runs against one server never drop each other's
+PG_TEMPLATE = f"reftrack_template_{os.getpid()}"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -30,7 +31,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> str:
+def pg_server() -> Iterator[str]:
     """The URL of the test PostgreSQL server, with a migrated template database on it."""
     url = os.environ.get(PG_URL_ENV)
     if not url:
@@ -50,7 +51,11 @@ def pg_server() -> str:
     admin.dispose()
     template_url = make_url(url).set(database=PG_TEMPLATE).render_as_string(hide_password=False)
     open_database(template_url).engine.dispose()
-    return url
+    yield url
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)")
+    admin.dispose()
 
 
 @pytest.fixture
