@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from reftrack.config import Settings
 from reftrack.enums import Alternative, Channel, EventKind, Outcome, Source, Status
 from reftrack.errors import RuleRefusedError
-from reftrack.models import Advocate, FollowUp
+from reftrack.models import Advocate, Ask, FollowUp, Referral
 from reftrack.services import advocates, asks, followups, referrals
 
 PEOPLE = [
@@ -110,8 +110,6 @@ def _advance(
     settings: Settings,
 ) -> bool:
     """Walk a referral through its stages; True when it was won."""
-    from reftrack.models import Referral
-
     referral = session.get(Referral, referral_id)
     assert referral is not None
     day = received
@@ -198,8 +196,6 @@ def build_demo(session: Session, *, today: date, settings: Settings, seed: int =
         answered = day + timedelta(days=rng.randint(1, 10))
         if roll < 0.45 and answered < today:
             prospect, company = next(prospects)
-            from reftrack.models import Ask
-
             referral = referrals.add_referral(
                 session,
                 advocate=person,
@@ -214,8 +210,6 @@ def build_demo(session: Session, *, today: date, settings: Settings, seed: int =
             assert referral.id is not None
             counts["won"] += _advance(session, rng, referral.id, answered, today, settings)
         elif roll < 0.75 and answered < today:
-            from reftrack.models import Ask
-
             found = session.get(Ask, ask_id)
             assert found is not None
             outcome = rng.choice([Outcome.declined, Outcome.no_response, Outcome.alternative])
