@@ -20,6 +20,8 @@ from sqlalchemy.engine import Connection
 from reftrack import csvio
 from reftrack.csvio_fields import defaults
 from reftrack.models import Advocate, Ask, FollowUp, NpsScore, Referral, utcnow
+from reftrack.services.transfer_keys import AdvocateKeys, Claimed, Key, email_key, name_key
+from reftrack.services.transfer_write import TableWriter
 
 KINDS = ("advocates", "asks", "referrals", "followups")  # the order that keeps links valid
 CHUNK = 2000
@@ -123,23 +125,15 @@ class Importer:
         self.has_owner_column = has_owner_column  # then a blank owner is restored as blank
         self.defaults = defaults(kind)
         self.next_id = (connection.execute(select(func.max(self.table.c.id))).scalar() or 0) + 1
-        self.by_email: dict[str, int] = {}
-        self.by_name: dict[tuple[str, str], int] = {}
-        self.claimed: set[int] = set()  # records a row with an id was matched to or became
-        if kind == "advocates":
-            query = select(
-                self.table.c.id, self.table.c.email, self.table.c.name, self.table.c.company
-            )
-            for row in connection.execute(query):
-                self._remember(row.id, row._mapping)
+        self.claimed = Claimed()  # records a row with an id was matched to or became
+        self.writer = TableWriter(connection, self.table)
+        self.scores = TableWriter(connection, table_of_scores())
+        self.keys = AdvocateKeys(connection, self.table) if kind == "advocates" else None
 
     def _remember(self, record_id: int, state: Mapping[Any, Any]) -> None:
-        if self.kind != "advocates":
-            return
-        if state.get("email"):
-            self.by_email.setdefault(state["email"].casefold(), record_id)
-        key = (str(state.get("name") or "").casefold(), (state.get("company") or "").casefold())
-        self.by_name.setdefault(key, record_id)
+        if self.keys is not None:
+            name, company = state.get("name"), state.get("company")
+            self.keys.remember(record_id, state.get("email"), name, company)
 
     def run(
         self, rows: Iterable[csvio.Record | csvio.BadRow], progress: Callable[[], None] | None
@@ -280,13 +274,12 @@ class Importer:
         given = record.values.get("id")
         if given is not None and given in state and not self.context.new_ids:
             return int(given)
-        if self.kind != "advocates":
+        if self.keys is None:
             return None
-        email = record.values.get("email")
-        found = self.by_email.get(email.casefold()) if email else None
+        values = record.values
+        found = self.keys.get(email_key(values.get("email")))
         if found is None:
-            name = str(record.values.get("name") or "").casefold()
-            found = self.by_name.get((name, (record.values.get("company") or "").casefold()))
+            found = self.keys.get(name_key(values.get("name"), values.get("company")))
         if found is not None and given is not None and found in self.claimed:
             return None  # another row of this file is that record: two namesakes, both kept
         return found
@@ -298,7 +291,8 @@ class Importer:
             if self.context.new_ids
             else {r.values["id"] for r in rows if r.values.get("id") is not None}
         )
-        if self.kind == "advocates":
+        if self.keys is not None:
+            self.keys.prepare(_keys_of(rows))
             for record in rows:
                 target = self._match(record, {})
                 if target is not None:
@@ -416,17 +410,17 @@ class Importer:
         updates: dict[int, dict[str, Any]],
         scores: list[dict[str, Any]],
     ) -> None:
-        if inserts:
-            self.connection.execute(self.table.insert(), list(inserts.values()))
-        if updates:
-            statement = self.table.update().where(self.table.c.id == bindparam("b_id"))
-            rows = [
-                {**{k: v for k, v in row.items() if k != "id"}, "b_id": key}
-                for key, row in updates.items()
-            ]
-            self.connection.execute(statement, rows)
-        if scores:
-            self.connection.execute(table_of_scores().insert(), scores)
+        self.writer.insert(list(inserts.values()))
+        self.writer.update(updates)
+        self.scores.insert(scores)
+
+
+def _keys_of(rows: list[csvio.Record]) -> Iterator[tuple[Key | None, str | None]]:
+    for record in rows:
+        values = record.values
+        email, name = values.get("email"), values.get("name")
+        yield email_key(email), email
+        yield name_key(name, values.get("company")), None if name is None else str(name)
 
 
 def table_of_scores() -> Table:

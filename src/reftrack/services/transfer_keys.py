@@ -1,0 +1,151 @@
+"""Which advocate an e-mail, or a name + company, already names: without holding every key.
+
+An import matches advocates case-insensitively (``casefold``) by e-mail, then by name +
+company, against the database and the rows imported so far. Keeping every key in a dict
+costs hundreds of MiB at a million rows, so this keeps a fixed-size Bloom filter of the
+keys instead (16 MiB): a key it has never seen is new for certain, with no query at all
+(a fresh import of unique rows asks the database nothing). A key it may have seen is
+looked up chunk by chunk: first by its exact value (indexed), then, if that finds no
+casefold match, by ``LIKE`` (which folds ASCII in C; other characters match any one
+character), and every candidate is compared by ``casefold`` in Python. The database holds
+the truth, so a false positive of the filter costs a query, never a wrong match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Table, or_, select
+from sqlalchemy.engine import Connection
+
+_BITS = 1 << 27  # 16 MiB of bits: about one false positive in 10^5 keys at two million keys
+_MASK = _BITS - 1
+_PROBES = 4
+_ROUNDS = (0, 1, 2, 3)
+Key = tuple[str, str]  # ("e", email) or ("n", name + "\x00" + company), casefolded
+
+
+def email_key(email: str | None) -> Key | None:
+    return ("e", email.casefold()) if email else None
+
+
+def name_key(name: Any, company: str | None) -> Key:
+    return ("n", str(name or "").casefold() + "\x00" + (company or "").casefold())
+
+
+def _pattern(text: str) -> str:
+    """A LIKE pattern matching every ASCII case variant (other characters: any one)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "".join(c if c.isascii() else "_" for c in escaped)
+
+
+class AdvocateKeys:
+    """Casefolded e-mail and name + company keys of advocates, as a filter over the table."""
+
+    def __init__(self, connection: Connection, table: Table) -> None:
+        self.connection, self.table = connection, table
+        self.bits = bytearray(_BITS >> 3)
+        self.found: dict[Key, int] = {}  # keys of this chunk the database has
+        self.pending: dict[Key, int] = {}  # keys remembered in this chunk, not yet written
+        self.like = "like" if connection.dialect.name == "sqlite" else "ilike"
+        query = select_keys(table).order_by(table.c.id)
+        result = connection.execute(query, execution_options={"yield_per": 5000})
+        for row in result:
+            self._add(name_key(row.name, row.company))
+            if row.email:
+                self._add(("e", row.email.casefold()))
+
+    def _slots(self, key: Key) -> Iterable[int]:
+        value = hash(key)
+        first, step = value & _MASK, ((value >> 27) & _MASK) | 1
+        return [(first + i * step) & _MASK for i in _ROUNDS]
+
+    def _add(self, key: Key) -> None:
+        bits = self.bits
+        for slot in self._slots(key):
+            bits[slot >> 3] |= 1 << (slot & 7)
+
+    def _maybe(self, key: Key) -> bool:
+        bits = self.bits
+        return all(bits[slot >> 3] & (1 << (slot & 7)) for slot in self._slots(key))
+
+    def remember(self, record_id: int, email: str | None, name: Any, company: str | None) -> None:
+        for key in (email_key(email), name_key(name, company)):
+            if key is not None:
+                self.pending.setdefault(key, record_id)
+                self._add(key)
+
+    def get(self, key: Key | None) -> int | None:
+        if key is None:
+            return None
+        found = self.found.get(key)
+        return found if found is not None else self.pending.get(key)
+
+    def prepare(self, keys: Iterable[tuple[Key | None, str | None]]) -> None:
+        """Before a chunk: look up the keys (with their raw text) the filter may have seen."""
+        self.found, self.pending = {}, {}
+        wanted: dict[Key, str] = {}
+        for key, raw in keys:
+            if key is not None and raw is not None and key not in wanted and self._maybe(key):
+                wanted[key] = raw
+        if wanted:
+            self._look_up(wanted)
+
+    def _look_up(self, wanted: dict[Key, str]) -> None:
+        table = self.table
+        for kind, column in (("e", table.c.email), ("n", table.c.name)):
+            raws = {raw for key, raw in wanted.items() if key[0] == kind}
+            if raws:
+                self._collect(select_keys(table).where(column.in_(raws)), wanted)
+            missing = {
+                raw for key, raw in wanted.items() if key[0] == kind and key not in self.found
+            }
+            if missing:
+                likes = [getattr(column, self.like)(_pattern(r), escape="\\") for r in missing]
+                likes += [  # "Straße" is "STRASSE" casefolded
+                    getattr(column, self.like)(
+                        _pattern(r.casefold().replace("ss", "ß")), escape="\\"
+                    )
+                    for r in missing
+                    if "ss" in r.casefold()
+                ]
+                self._collect(select_keys(table).where(or_(*likes)), wanted)
+
+    def _collect(self, query: Any, wanted: dict[Key, str]) -> None:
+        for row in self.connection.execute(query.order_by(self.table.c.id)):
+            for key in (email_key(row.email), name_key(row.name, row.company)):
+                if key is not None and key in wanted:
+                    self.found.setdefault(key, row.id)
+
+
+def select_keys(table: Table) -> Any:
+    return select(table.c.id, table.c.email, table.c.name, table.c.company)
+
+
+_CLAIMED_MAX = 1 << 26  # ids below: a bitmap of at most 8 MiB
+
+
+class Claimed:
+    """Ids of the records a row with an id was matched to or became: a bitmap, not a set."""
+
+    def __init__(self) -> None:
+        self.bits = bytearray()
+        self.large: set[int] = set()
+
+    def add(self, record_id: int) -> None:
+        if record_id >= _CLAIMED_MAX:
+            self.large.add(record_id)
+            return
+        index = record_id >> 3
+        if index >= len(self.bits):
+            self.bits.extend(bytes(max(index + 1 - len(self.bits), len(self.bits))))
+        self.bits[index] |= 1 << (record_id & 7)
+
+    def __contains__(self, record_id: object) -> bool:
+        if not isinstance(record_id, int):
+            return False
+        if record_id >= _CLAIMED_MAX:
+            return record_id in self.large
+        index = record_id >> 3
+        return index < len(self.bits) and bool(self.bits[index] & (1 << (record_id & 7)))
