@@ -36,6 +36,11 @@ def _ymd(year: str, month: str, day: str, text: str) -> date:
 def parse_date(text: str, order: str | None = None) -> date:
     """ISO always; ``03-04-2025`` needs ``order`` unless only one reading is a date."""
     value = text.strip()
+    if len(value) == 10 and value[4] == "-" == value[7]:  # the common case, in C
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass  # the general path below says why
     iso = _ISO.match(value)
     if iso:
         year, month, day = iso.group(1).split("-")

@@ -21,7 +21,6 @@ from sqlalchemy.engine import Connection
 
 _BITS = 1 << 27  # 16 MiB of bits: about one false positive in 10^5 keys at two million keys
 _MASK = _BITS - 1
-_PROBES = 4
 _ROUNDS = (0, 1, 2, 3)
 Key = tuple[str, str]  # ("e", email) or ("n", name + "\x00" + company), casefolded
 
@@ -56,19 +55,21 @@ class AdvocateKeys:
             if row.email:
                 self._add(("e", row.email.casefold()))
 
-    def _slots(self, key: Key) -> Iterable[int]:
-        value = hash(key)
-        first, step = value & _MASK, ((value >> 27) & _MASK) | 1
-        return [(first + i * step) & _MASK for i in _ROUNDS]
-
     def _add(self, key: Key) -> None:
-        bits = self.bits
-        for slot in self._slots(key):
+        value, bits = hash(key), self.bits
+        slot, step = value & _MASK, ((value >> 27) & _MASK) | 1
+        for _ in _ROUNDS:
             bits[slot >> 3] |= 1 << (slot & 7)
+            slot = (slot + step) & _MASK
 
     def _maybe(self, key: Key) -> bool:
-        bits = self.bits
-        return all(bits[slot >> 3] & (1 << (slot & 7)) for slot in self._slots(key))
+        value, bits = hash(key), self.bits
+        slot, step = value & _MASK, ((value >> 27) & _MASK) | 1
+        for _ in _ROUNDS:
+            if not bits[slot >> 3] & (1 << (slot & 7)):
+                return False
+            slot = (slot + step) & _MASK
+        return True
 
     def remember(self, record_id: int, email: str | None, name: Any, company: str | None) -> None:
         for key in (email_key(email), name_key(name, company)):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, bindparam
@@ -52,13 +53,21 @@ class TableWriter:
 
     def _tuples(self, rows: Iterable[dict[str, Any]], columns: list[str]) -> list[tuple[Any, ...]]:
         temporal = [i for i, c in enumerate(columns) if c in self.temporal]
+        pick = itemgetter(*columns)
+        done: dict[Any, str] = {}  # a chunk shares its timestamp, and dates repeat
         out = []
         for row in rows:
-            values = [row.get(c) for c in columns]
+            try:
+                values = list(pick(row))
+            except KeyError:
+                values = [row.get(c) for c in columns]
             for i in temporal:
                 value = values[i]
                 if value is not None:
-                    values[i] = stored(value)
+                    text = done.get(value)
+                    if text is None:
+                        text = done[value] = stored(value)
+                    values[i] = text
             out.append(tuple(values))
         return out
 
