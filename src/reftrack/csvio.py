@@ -50,22 +50,28 @@ def write_csv(stream: IO[str], columns: Sequence[str], rows: Iterable[Mapping[st
     Lines end in LF; a row with a carriage return in a cell is written fully quoted (the
     csv module quotes only the line terminator's characters), so the CR survives.
     """
+    pick = operator.itemgetter(*columns)
+    if len(columns) == 1:
+        return write_csv_rows(stream, columns, ((pick(row),) for row in rows))
+    return write_csv_rows(stream, columns, (pick(row) for row in rows))
+
+
+def write_csv_rows(stream: IO[str], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """``write_csv`` of rows given as sequences of values in the order of ``columns``."""
     writer = csv.writer(stream, lineterminator="\n")
     quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
-    pick = operator.itemgetter(*columns)
-    single = len(columns) == 1
+    write, formula = writer.writerow, _FORMULA
     count = 0
-    for row in rows:
-        values = (pick(row),) if single else pick(row)
+    for values in rows:
         # the common cases inline: a million rows make every call per cell count
         cells = [v if v.__class__ is str else "" if v is None else cell(v) for v in values]
-        if not _FORMULA.isdisjoint([text[:1] for text in cells]):
+        if not formula.isdisjoint([text[:1] for text in cells]):
             cells = [neutralise(text) for text in cells]
         if "\r" in "\n".join(cells):
             quoted.writerow(cells)
         else:
-            writer.writerow(cells)
+            write(cells)
         count += 1
     return count
 
