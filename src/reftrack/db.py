@@ -152,13 +152,9 @@ def describe_failure(error: Exception, url: str) -> str:
         return f"cannot open {where}; check that the folder exists and is writable"
     if "disk is full" in lowered or "database or disk is full" in lowered:
         return f"the disk holding {where} is full; free some space and try again"
-    if "lock timeout" in lowered or "canceling statement due to lock timeout" in lowered:
+    if "lock timeout" in lowered:
         return f"{where} stayed locked by another reftrack writing; try again when it finishes"
-    if (
-        "connection refused" in lowered
-        or "could not connect" in lowered
-        or ("connection failed" in lowered)
-    ):
+    if any(s in lowered for s in ("connection refused", "could not connect", "connection failed")):
         return f"cannot reach the database server of {where}; check that it runs and the URL"
     if "does not exist" in lowered and "database" in lowered:
         return f"{where}: {detail}; create it first (createdb) or fix the URL"

@@ -1,4 +1,4 @@
-"""SQL building blocks shared by metrics and breakdowns: counts over a period, the owner
+"""SQL building blocks shared by metrics, breakdowns and next: counts over a period, the owner
 scope of a team database, and the only dialect-specific SQL (day differences, month keys,
 SQLite's planner hint)."""
 

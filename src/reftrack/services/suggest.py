@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, false, func, select
 from sqlmodel import Session, col
 
 from reftrack.config import Settings
 from reftrack.enums import Segment, Status, segment_of
 from reftrack.models import Advocate, Ask, Referral
+from reftrack.services.aggregates import mine
 from reftrack.services.guards import (
     GuardFacts,
     Refusal,
@@ -148,11 +149,9 @@ def _rows(session: Session, *, on: date, settings: Settings) -> list[Any]:
         .outerjoin(asks, asks.c.advocate_id == col(Advocate.id))
         .outerjoin(refs, refs.c.advocate_id == col(Advocate.id))
         .outerjoin(won, won.c.advocate_id == col(Advocate.id))
-        .where(col(Advocate.archived) == false())
+        # a team database: your advocates (asks by anyone still count against nagging)
+        .where(col(Advocate.archived) == false(), mine(session, Advocate))
     )
-    owner = session.info.get("scope_owner")
-    if owner is not None:  # a team database: your advocates (asks by anyone still count)
-        query = query.where(or_(col(Advocate.owner) == owner, col(Advocate.owner).is_(None)))
     return list(session.connection().execute(query).all())
 
 
