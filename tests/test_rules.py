@@ -254,3 +254,12 @@ def test_make_advocate_needs_a_win(cli: Invoke, cli_json: Json) -> None:
     result = cli("referral", "move", "piet", "meeting", "--make-advocate")
     assert_one_line_error(result, "--make-advocate goes with won")
     assert cli_json("referral", "list")[0]["status"] == "new"
+
+
+@pytest.mark.usefixtures("anna")
+def test_referral_show_lists_its_own_follow_ups(cli: Invoke, cli_json: Json) -> None:
+    cli("referral", "add", "anna", "Piet Bakker", "--organic", "--on", "2026-03-05")
+    cli("referral", "add", "anna", "Kees Smit", "--organic", "--on", "2026-03-06")
+    shown = cli_json("referral", "show", "kees")
+    steps = shown["follow_ups"]
+    assert [(s["kind"], s["referral_id"]) for s in steps] == [("thank", 2), ("contact", 2)]

@@ -153,8 +153,7 @@ def show(referral: ReferralArg, fmt: FormatOption = OutputFormat.table) -> None:
         row = referral_row(found, name)
         steps = [
             followup_row(v.follow_up, name, found.prospect)
-            for v in followups.views(session, include_done=True)
-            if v.follow_up.referral_id == found.id
+            for v in followups.views(session, include_done=True, referral=found)
         ]
     if fmt is not OutputFormat.table:
         render.write_object({"referral": row, "follow_ups": steps})
