@@ -17,6 +17,8 @@ import operator
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
 from typing import IO, Any
 
 from reftrack.csvio_encoding import Replay, choose_encoding, refuse_binary, sample_text
@@ -192,32 +194,55 @@ class Table:
         return f"{self.name} {'record' if self.delimiter is None else 'line'} {line}"
 
     def __iter__(self) -> Iterator[Record | BadRow]:
+        for line, cells in self.lines():
+            item = self.convert_row(line, cells)
+            if item is not None:
+                yield item
+
+    def lines(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) of every record after the header: the raw rows, read once."""
+        return self._rows
+
+    def chunks(self, size: int) -> Iterator[list[tuple[int, list[str]]]]:
+        """``lines`` in lists of ``size``."""
+        rows = self._rows
+        if isinstance(rows, _CsvLines):
+            while chunk := rows.chunk(size):
+                yield chunk
+            return
+        while chunk := list(islice(rows, size)):
+            yield chunk
+
+    def convert_row(self, line: int, cells: list[str]) -> Record | BadRow | None:
+        """One raw row as a Record (or BadRow); None for a blank row (counted in ``blank``)."""
         options, found = self.options, self.plan
-        present, width = frozenset(found.fields), len(found.header)
+        width = len(found.header)
+        if not any(text.strip() for text in cells):
+            self.blank += 1
+            return None
+        if len(cells) != width:
+            if len(cells) < width or any(text.strip() for text in cells[width:]):
+                return BadRow(line, [self._ragged(line, len(cells), width)])
+            cells = cells[:width]
+        if self.delimiter is not None and "'" in [text[:1] for text in cells]:
+            cells = [restore(text) for text in cells]
+        raw = found.extract(cells)
         name_field = NAME_FIELD.get(options.kind)
-        for line, cells in self._rows:
-            if not any(text.strip() for text in cells):
-                self.blank += 1
-                continue
-            if len(cells) != width:
-                if len(cells) < width or any(text.strip() for text in cells[width:]):
-                    yield BadRow(line, [self._ragged(line, len(cells), width)])
-                    continue
-                cells = cells[:width]
-            if self.delimiter is not None and "'" in [text[:1] for text in cells]:
-                cells = [restore(text) for text in cells]
-            raw = found.extract(cells)
-            nameless = found.skip_nameless and not raw.get(name_field or "", "").strip()
-            if nameless or not any(text.strip() for text in raw.values()):
-                self.blank += 1
-                continue
-            done = convert(options.kind, raw, present, date_order=options.date_order)
-            where = self.where(line)
-            if done.errors:
-                errors = [RowError(where, found.column_of(f), why) for f, why in done.errors]
-                yield BadRow(line, errors)
-            else:
-                yield Record(line, where, done.values, done.blanks, done.advocate_name)
+        nameless = found.skip_nameless and not raw.get(name_field or "", "").strip()
+        if nameless or not any(text.strip() for text in raw.values()):
+            self.blank += 1
+            return None
+        done = convert(options.kind, raw, self._present, date_order=options.date_order)
+        where = self.where(line)
+        if done.errors:
+            return BadRow(
+                line, [RowError(where, found.column_of(f), why) for f, why in done.errors]
+            )
+        return Record(line, where, done.values, done.blanks, done.advocate_name)
+
+    @cached_property
+    def _present(self) -> frozenset[str]:
+        return frozenset(self.plan.fields)
 
     def _ragged(self, line: int, cells: int, width: int) -> RowError:
         return RowError(
@@ -284,7 +309,7 @@ def _csv_rows(
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     reader = csv.reader(text, delimiter=delimiter)
     csv.field_size_limit(64 * 1024 * 1024)
-    numbered = _numbered(reader, name, encoding)
+    numbered = _CsvLines(reader, name, encoding)
     header: list[str] | None = None
     for index, (_, cells) in enumerate(numbered):
         if index == header_index:
@@ -296,30 +321,58 @@ def _csv_rows(
     return header, numbered
 
 
-def _numbered(reader: Any, name: str, encoding: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line of the record, cells); decoding and CSV errors become one clear error.
+class _CsvLines:
+    """(first line of the record, cells) of a CSV file, one row or a chunk at a time.
 
-    Bytes that are not ``encoding`` arrive as lone surrogates (``surrogateescape``), so the
-    error names the very line they are on.
+    Decoding and CSV errors become one clear error. Bytes that are not ``encoding`` arrive
+    as lone surrogates (``surrogateescape``), so the error names the very line they are on.
+    A chunk is read in one C loop (``islice``) and checked for such bytes all at once:
+    a million rows make every step per row count.
     """
-    start = 1
-    while True:
+
+    def __init__(self, reader: Any, name: str, encoding: str) -> None:
+        self.reader, self.name, self.encoding = reader, name, encoding
+        self.start = 1  # the first line of the next record
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        chunk = self.chunk(1)
+        if not chunk:
+            raise StopIteration
+        return chunk[0]
+
+    def chunk(self, size: int) -> list[tuple[int, list[str]]]:
+        reader = self.reader
+        rows: list[list[str]] = []
+        ends: list[int] = []
         try:
-            cells = next(reader)
-        except StopIteration:
-            return
+            for cells in islice(reader, size):
+                rows.append(cells)
+                ends.append(reader.line_num)
         except UnicodeDecodeError as error:
             bad = error.object[error.start : error.start + 1]
-            raise _not_encoded(name, reader.line_num + 1, encoding, bad) from None
+            raise _not_encoded(self.name, reader.line_num + 1, self.encoding, bad) from None
         except csv.Error as error:
-            raise InvalidInputError(f"{name} line {reader.line_num}: {error}") from None
+            raise InvalidInputError(f"{self.name} line {reader.line_num}: {error}") from None
+        if not rows:
+            return []
+        starts = [self.start, *[end + 1 for end in ends[:-1]]]
+        self.start = ends[-1] + 1
         try:
-            "".join(cells).encode("utf-8")
-        except UnicodeEncodeError as error:
-            bad = bytes([ord(error.object[error.start]) - 0xDC00])
-            raise _not_encoded(name, start, encoding, bad) from None
-        yield start, cells
-        start = reader.line_num + 1
+            "".join(map("".join, rows)).encode("utf-8")
+        except UnicodeEncodeError:
+            self._name_the_line(starts, rows)
+        return list(zip(starts, rows, strict=True))
+
+    def _name_the_line(self, starts: list[int], rows: list[list[str]]) -> None:
+        for start, cells in zip(starts, rows, strict=True):
+            try:
+                "".join(cells).encode("utf-8")
+            except UnicodeEncodeError as error:
+                bad = bytes([ord(error.object[error.start]) - 0xDC00])
+                raise _not_encoded(self.name, start, self.encoding, bad) from None
 
 
 def _not_encoded(name: str, line: int, encoding: str, bad: bytes) -> InvalidInputError:

@@ -123,16 +123,21 @@ def _money(value: str) -> int:
         raise ValueError(error.message) from None
 
 
-def _choice(enum: type[StrEnum]) -> Callable[[str], str]:
-    allowed = [member.value for member in enum]
+class Choice:
+    """The parser of an enum field: ``"No response"`` → ``no_response``."""
 
-    def parse(value: str) -> str:
+    def __init__(self, enum: type[StrEnum]) -> None:
+        self.allowed = [member.value for member in enum]
+
+    def __call__(self, value: str) -> str:
         key = re.sub(r"[\s-]+", "_", value.strip().casefold())
-        if key not in allowed:
-            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+        if key not in self.allowed:
+            raise ValueError(f"{value!r} is not one of {', '.join(self.allowed)}")
         return key
 
-    return parse
+
+def _choice(enum: type[StrEnum]) -> Callable[[str], str]:
+    return Choice(enum)
 
 
 @dataclass(frozen=True)

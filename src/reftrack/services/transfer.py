@@ -13,7 +13,6 @@ from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from reftrack import csvio, records
-from reftrack.money import format_money
+from reftrack.services import transfer_export
 from reftrack.services.transfer_import import (
     KINDS,
     Action,
@@ -79,53 +78,11 @@ def export_rows(connection: Connection, *, kind: str) -> Iterator[dict[str, Any]
             yield records.followup_row(row, row.advocate_name, row.referral_prospect)
 
 
-_SOURCE = {"advocate": "advocate_name", "value": "value_cents"}  # row column → query column
-
-
-def _flag(value: Any) -> str | None:
-    return None if value is None else "true" if value else "false"
-
-
-_CONVERT: dict[str, Callable[[Any], Any]] = {
-    "archived": _flag,
-    "forced": _flag,
-    "value": format_money,
-}
-
-
-def raw_rows(connection: Connection, *, kind: str) -> Iterator[list[Any]]:
-    """On SQLite: the canonical rows as lists, straight from the driver's cursor.
-
-    SQLite keeps dates as ISO text, which is what a row shows: parsing them into ``date``
-    and formatting them back is most of an export's time. Only flags and money convert.
-    """
-    query = _export_query(kind)
-    cursor = connection.connection.cursor()
-    cursor.execute(str(query.compile(dialect=connection.dialect)))
-    names = [d[0] for d in cursor.description]
-    source = dict(_SOURCE, prospect="referral_prospect" if kind == "followups" else "prospect")
-    columns = records.COLUMNS[kind]
-    pick = itemgetter(*[names.index(source.get(c, c)) for c in columns])
-    convert = [(i, _CONVERT[c]) for i, c in enumerate(columns) if c in _CONVERT]
-    try:
-        while batch := cursor.fetchmany(CHUNK):
-            for raw in batch:
-                values = list(pick(raw))
-                for i, change in convert:
-                    values[i] = change(values[i])
-                yield values
-    finally:
-        cursor.close()
-
-
 def export_table(session: Session, *, kind: str, stream: IO[str], fmt: str = "csv") -> ExportReport:
     """Write every record of ``kind`` to ``stream`` as CSV (formula-safe) or JSON."""
     connection = session.connection()
     if fmt != "json" and connection.dialect.name == "sqlite":
-        written = csvio.write_csv_rows(
-            stream, records.COLUMNS[kind], raw_rows(connection, kind=kind)
-        )
-        return ExportReport(kind, written)
+        return ExportReport(kind, transfer_export.write_csv(connection, kind, stream))
     rows = export_rows(connection, kind=kind)
     write = csvio.write_json if fmt == "json" else csvio.write_csv
     return ExportReport(kind, write(stream, records.COLUMNS[kind], rows))

@@ -20,7 +20,15 @@ from sqlalchemy.engine import Connection
 from reftrack import csvio
 from reftrack.csvio_fields import defaults
 from reftrack.models import Advocate, Ask, FollowUp, NpsScore, Referral, utcnow
-from reftrack.services.transfer_keys import AdvocateKeys, Claimed, Key, email_key, name_key
+from reftrack.services.transfer_keys import (
+    AdvocateKeys,
+    Claimed,
+    Key,
+    Marks,
+    email_key,
+    name_key,
+)
+from reftrack.services.transfer_lane import FastLane
 from reftrack.services.transfer_write import TableWriter
 
 KINDS = ("advocates", "asks", "referrals", "followups")  # the order that keeps links valid
@@ -135,22 +143,43 @@ class Importer:
             name, company = state.get("name"), state.get("company")
             self.keys.remember(record_id, state.get("email"), name, company)
 
-    def run(
-        self, rows: Iterable[csvio.Record | csvio.BadRow], progress: Callable[[], None] | None
-    ) -> None:
-        for chunk in chunks(rows, CHUNK):
-            good: list[csvio.Record] = []
-            for item in chunk:
-                if isinstance(item, csvio.BadRow):
-                    self.report.fail(item.errors)
-                else:
-                    good.append(item)
-            good = self._resolve_advocates(good)
-            good = self._follow_moved_links(good)
-            good = self._check_links(good)
-            self._apply(good)
+    def run(self, table: csvio.Table, progress: Callable[[], None] | None) -> None:
+        lane = FastLane.open(self, table)
+        for lines in table.chunks(CHUNK):
+            if lane is not None:
+                items = lane.take(lines)
+            else:
+                converted = (table.convert_row(line, cells) for line, cells in lines)
+                items = [item for item in converted if item is not None]
+            if items is not None:
+                self._general(items)
             if progress is not None:
                 progress()
+        if lane is not None:
+            lane.finish()
+
+    def _general(self, items: list[csvio.Record | csvio.BadRow]) -> None:
+        """One chunk, row by row: matched, compared, then inserted or updated."""
+        good: list[csvio.Record] = []
+        for item in items:
+            if isinstance(item, csvio.BadRow):
+                self.report.fail(item.errors)
+            else:
+                good.append(item)
+        good = self._resolve_advocates(good)
+        good = self._follow_moved_links(good)
+        good = self._check_links(good)
+        self._apply(good)
+
+    def keys_unseen(self, keys: list[Key]) -> Marks | None:
+        """Fingerprints of the keys if none is in the database or this import so far, and
+        none repeats; else None."""
+        assert self.keys is not None
+        return self.keys.unseen(keys)
+
+    def keys_seen(self, marks: Marks) -> None:
+        if self.keys is not None:
+            self.keys.add_marks(marks)
 
     def _resolve_advocates(self, rows: list[csvio.Record]) -> list[csvio.Record]:
         """advocate_id from the file (renumbered by ``import all``), else by the name beside it."""

@@ -79,6 +79,11 @@ class TableWriter:
             return
         self._run(self.insert_sql, self._tuples(rows, self.columns))
 
+    def insert_tuples(self, rows: list[tuple[Any, ...]]) -> None:
+        """Rows already in ``columns`` order and stored form (SQLite only)."""
+        if rows:
+            self._run(self.insert_sql, rows)
+
     def update(self, rows: dict[int, dict[str, Any]]) -> None:
         """``rows``: id → every column's new value."""
         if not rows:
