@@ -16,10 +16,11 @@ import csv
 from collections.abc import Iterator
 from typing import IO, Any
 
-from sqlalchemy import Boolean, Integer
+from sqlalchemy import Boolean
 from sqlalchemy.engine import Connection
 
 from reftrack import csvio, records
+from reftrack.csvio_fields import KINDS, _line, _tags, _text
 from reftrack.money import format_money
 from reftrack.services.transfer_import import table_of
 
@@ -65,21 +66,28 @@ def _source(kind: str) -> tuple[str, dict[str, tuple[str, Any]]]:
     return source, columns
 
 
+def free_text(kind: str) -> set[str]:
+    """The columns that hold what people typed; the others are checked on the way in
+    (ISO dates, enum values under CHECK constraints, numbers)."""
+    return {f.name for f in KINDS[kind] if f.parse in (_line, _text, _tags)}
+
+
 def export_sql(kind: str) -> tuple[str, str]:
     """(the query of canonical rows, the query: does any cell hold a carriage return?)"""
     source, stored = _source(kind)
     cells, texts = [], []
+    free = free_text(kind)
     for column in records.COLUMNS[kind]:
         expression, kind_of = stored[column]
         if column in _MONEY:
             cells.append(_guarded(_money(expression)))
         elif isinstance(kind_of, Boolean):
             cells.append(_flag(expression))
-        elif isinstance(kind_of, Integer):
-            cells.append(expression)  # ids and scores: never a formula, never a CR
-        else:
+        elif column in free:
             cells.append(_guarded(expression))
             texts.append(f"instr({expression}, char(13))")
+        else:  # ids, scores, dates and enum values: never a formula, never a CR
+            cells.append(expression)
     order = f"{table_of(kind).name}.id"
     query = f"SELECT {', '.join(cells)} FROM {source} ORDER BY {order}"
     carriage = f"SELECT EXISTS (SELECT 1 FROM {source} WHERE {' OR '.join(texts)})"
