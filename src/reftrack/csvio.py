@@ -265,7 +265,7 @@ def open_table(binary: IO[bytes], options: Options, *, name: str = "stdin") -> T
     sample = sample_text(head, encoding, at_end=len(head) < SAMPLE_BYTES)
     source = Replay(head, binary)
     buffered = io.BufferedReader(source, SAMPLE_BYTES)
-    text = io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors=_ESCAPE, newline="")
     delimiter: str | None = None
     if sample.lstrip().startswith(("[", "{")):
         header, rows = _json_rows(text, name)
@@ -321,13 +321,31 @@ def _csv_rows(
     return header, numbered
 
 
+# Bytes the decoder of any open file has escaped so far: until the first, no chunk can hold
+# an escaped byte, so none needs searching. (It only ever grows; the search is harmless.)
+_UNDECODABLE = [0]
+_ESCAPE = "reftrack-surrogateescape"
+
+
+_SURROGATEESCAPE = codecs.lookup_error("surrogateescape")
+
+
+def _escape(error: UnicodeError) -> tuple[str | bytes, int]:
+    _UNDECODABLE[0] += 1
+    return _SURROGATEESCAPE(error)
+
+
+codecs.register_error(_ESCAPE, _escape)
+
+
 class _CsvLines:
     """(first line of the record, cells) of a CSV file, one row or a chunk at a time.
 
     Decoding and CSV errors become one clear error. Bytes that are not ``encoding`` arrive
     as lone surrogates (``surrogateescape``), so the error names the very line they are on.
-    A chunk is read in one C loop (``islice``) and checked for such bytes all at once:
-    a million rows make every step per row count.
+    A chunk is read in one C loop (``islice``); it is searched for such characters only
+    once the decoder has met a bad byte (``_UNDECODABLE``): a million rows make every
+    step per row count.
     """
 
     def __init__(self, reader: Any, name: str, encoding: str) -> None:
@@ -360,10 +378,11 @@ class _CsvLines:
             return []
         starts = [self.start, *[end + 1 for end in ends[:-1]]]
         self.start = ends[-1] + 1
-        try:
-            "".join(map("".join, rows)).encode("utf-8")
-        except UnicodeEncodeError:
-            self._name_the_line(starts, rows)
+        if _UNDECODABLE[0]:
+            try:
+                "".join(map("".join, rows)).encode("utf-8")
+            except UnicodeEncodeError:
+                self._name_the_line(starts, rows)
         return list(zip(starts, rows, strict=True))
 
     def _name_the_line(self, starts: list[int], rows: list[list[str]]) -> None:

@@ -18,6 +18,7 @@ All of it happens inside the import's transaction: a rollback restores the index
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
@@ -122,7 +123,7 @@ class FastLane:
         now = stored(utcnow())
         row = self.row
         compiled = [row(cells, now) for _, cells in lines]
-        numbers = [line for line, _ in lines]
+        numbers = None  # the rows' lines, once blank rows are dropped (for deferred links)
         converted: dict[int, csvio.Record | csvio.BadRow | None] = {}  # by the general path
         if None in compiled:
             for index, values in enumerate(compiled):
@@ -131,10 +132,9 @@ class FastLane:
                     compiled[index] = self._general(index, line, cells, converted, now)
                     if compiled[index] is None and converted[index] is not None:
                         return self._fall_back(lines, converted)
-            numbers = [line for line, values in zip(numbers, compiled, strict=True) if values]
+            numbers = [line for (line, _), values in zip(lines, compiled, strict=True) if values]
         rows = [values for values in compiled if values is not None]  # not the blank rows
-        id_at = self.id_at
-        given = [values[id_at] for values in rows]
+        given = list(map(itemgetter(self.id_at), rows))
         ids = given if None not in given else self._number(rows, given)
         # new records only: ids rising, above every id so far (else the general path matches)
         if not ids:
@@ -144,12 +144,12 @@ class FastLane:
         if context.remap and self.advocate_at is not None:
             rows = self._remapped(rows)
         deferred: list[tuple[str, int, int | None]] = []
-        if self.referred_at is not None:
-            referred_at = self.referred_at
-            if any(values[referred_at] is not None for values in rows):
-                if not context.defer_referred_by:
-                    return self._fall_back(lines, converted)  # its referral is checked there
-                rows, deferred = self._defer(rows, numbers)
+        if self.referred_at is not None and any(map(itemgetter(self.referred_at), rows)):
+            if not context.defer_referred_by:
+                return self._fall_back(lines, converted)  # its referral is checked there
+            if numbers is None:
+                numbers = [line for line, _ in lines]
+            rows, deferred = self._defer(rows, numbers)
         marks = self._unseen(rows)
         if marks is None or not self._links_exist(rows):
             return self._fall_back(lines, converted)
@@ -258,7 +258,7 @@ class FastLane:
     def _links_exist(self, rows: list[tuple[Any, ...]]) -> bool:
         connection = self.importer.connection
         for at, table, _ in self.links:
-            ids = {values[at] for values in rows}
+            ids = set(map(itemgetter(at), rows))
             ids.discard(None)
             listed = list(ids)
             for start in range(0, len(listed), 10_000):
