@@ -23,7 +23,7 @@ from reftrack import csvio
 from reftrack.csvio_fields import KINDS, Choice, _flag, _id, _money, _nps, defaults
 from reftrack.models import utcnow
 from reftrack.services import transfer_lane
-from reftrack.services.transfer_import import table_of
+from reftrack.services.transfer_common import table_of
 from reftrack.services.transfer_rowcode import compile_rows
 from reftrack.services.transfer_write import stored
 from tests.conftest import Invoke

@@ -21,15 +21,15 @@ from sqlmodel import Session
 
 from reftrack import csvio, records
 from reftrack.services import transfer_export
-from reftrack.services.transfer_import import (
+from reftrack.services.transfer_common import (
     KINDS,
     Action,
     ImportContext,
-    Importer,
     ImportReport,
-    link_referrers,
     table_of,
 )
+from reftrack.services.transfer_import import Importer
+from reftrack.services.transfer_links import link_referrers
 
 __all__ = ["KINDS", "Action", "ExportReport", "ImportReport", "export_table", "import_tables"]
 CHUNK = 2000

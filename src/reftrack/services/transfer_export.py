@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from reftrack import csvio, records
 from reftrack.csvio_fields import KINDS, _line, _tags, _text
 from reftrack.money import format_money
-from reftrack.services.transfer_import import table_of
+from reftrack.services.transfer_common import table_of
 
 CHUNK = 2000
 _MONEY = {"value": "value_cents"}

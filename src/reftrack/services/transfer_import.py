@@ -1,25 +1,33 @@
 """The import engine behind ``services.transfer``: one kind into an open transaction.
 
-Rows come in chunks; each chunk resolves advocate names, checks that every link points at
-a record, loads the records it may match (by id; advocates also by e-mail and by name +
-company, from key maps kept for the whole import), then writes its inserts and updates
-with ``executemany``. Nothing here commits or rolls back: the caller owns the transaction.
+Rows come in chunks. A chunk of clean new records takes the fast lane (transfer_lane).
+Any other chunk takes the general path here: it resolves advocate names and checks that
+every link points at a record (transfer_links), loads the records it may match (by id;
+advocates also by e-mail and by name + company, from the key filter kept for the whole
+import), then writes its inserts and updates with ``executemany``. Nothing here commits
+or rolls back: the caller owns the transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date
-from itertools import islice
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from reftrack import csvio
 from reftrack.csvio_fields import defaults
-from reftrack.models import Advocate, Ask, FollowUp, NpsScore, Referral, utcnow
+from reftrack.models import utcnow
+from reftrack.services import transfer_links as links
+from reftrack.services.transfer_common import (
+    CHUNK,
+    Action,
+    ImportContext,
+    ImportReport,
+    table_of,
+    table_of_scores,
+)
 from reftrack.services.transfer_keys import (
     AdvocateKeys,
     Claimed,
@@ -31,64 +39,6 @@ from reftrack.services.transfer_keys import (
 from reftrack.services.transfer_lane import FastLane
 from reftrack.services.transfer_write import TableWriter
 
-KINDS = ("advocates", "asks", "referrals", "followups")  # the order that keeps links valid
-CHUNK = 2000
-MAX_ERRORS = 1000
-_TABLES: dict[str, Any] = {
-    "advocates": Advocate,
-    "asks": Ask,
-    "referrals": Referral,
-    "followups": FollowUp,
-}
-_LINKS: dict[str, dict[str, str]] = {
-    "advocates": {"referred_by": "referrals"},
-    "asks": {"advocate_id": "advocates"},
-    "referrals": {"advocate_id": "advocates", "ask_id": "asks"},
-    "followups": {"advocate_id": "advocates", "ask_id": "asks", "referral_id": "referrals"},
-}
-_HINT = {"referred_by": " (`import all FOLDER` restores advocates with their referrals)"}
-_NOUN = {"advocates": "advocate", "asks": "ask", "referrals": "referral", "followups": "follow-up"}
-
-
-def table_of(kind: str) -> Table:
-    table: Table = _TABLES[kind].__table__
-    return table
-
-
-@dataclass
-class Action:
-    """What the import does (or would do) with one row."""
-
-    verb: str  # insert, update, skip
-    where: str
-    kind: str
-    id: int
-    label: str
-    changed: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    name: str
-    inserted: int = 0
-    updated: int = 0
-    skipped: int = 0
-    blank: int = 0
-    bad_rows: int = 0
-    errors: list[csvio.RowError] = field(default_factory=list)
-    dry_run: bool = False
-
-    def fail(self, errors: list[csvio.RowError]) -> None:
-        self.bad_rows += 1
-        self.errors.extend(errors[: max(0, MAX_ERRORS - len(self.errors))])
-
-
-def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
 
 def _label(kind: str, state: Mapping[str, Any]) -> str:
     if kind == "advocates":
@@ -98,20 +48,6 @@ def _label(kind: str, state: Mapping[str, Any]) -> str:
     if kind == "referrals":
         return str(state.get("prospect"))
     return f"{state.get('kind')} due {state.get('due_on')}"
-
-
-@dataclass
-class ImportContext:
-    today: date
-    on_action: Callable[[Action], None] | None = None
-    defer_referred_by: bool = False
-    owner: str | None = None  # new records of a file without an owner column are the importer's
-    remap: dict[int, int] = field(default_factory=dict)  # advocate id in the file → in the db
-    # --new-ids (merging into a database with records of its own): every record gets a new
-    # id; these map the file's ask and referral ids to the new ones, so links follow.
-    new_ids: bool = False
-    moved: dict[str, dict[int, int]] = field(default_factory=lambda: {"asks": {}, "referrals": {}})
-    deferred: list[tuple[str, int, int | None]] = field(default_factory=list)
 
 
 class Importer:
@@ -166,9 +102,10 @@ class Importer:
                 self.report.fail(item.errors)
             else:
                 good.append(item)
-        good = self._resolve_advocates(good)
-        good = self._follow_moved_links(good)
-        good = self._check_links(good)
+        connection, kind, context, report = self.connection, self.kind, self.context, self.report
+        good = links.resolve_advocates(connection, kind, context, report, good)
+        good = links.follow_moved_links(kind, context, report, good)
+        good = links.check_links(connection, kind, context, report, good)
         self._apply(good)
 
     def keys_unseen(self, keys: list[Key]) -> Marks | None:
@@ -180,124 +117,6 @@ class Importer:
     def keys_seen(self, marks: Marks) -> None:
         if self.keys is not None:
             self.keys.add_marks(marks)
-
-    def _resolve_advocates(self, rows: list[csvio.Record]) -> list[csvio.Record]:
-        """advocate_id from the file (renumbered by ``import all``), else by the name beside it."""
-        if self.kind == "advocates":
-            return rows
-        wanted = {
-            r.advocate_name.casefold()
-            for r in rows
-            if r.values.get("advocate_id") is None and r.advocate_name
-        }
-        named: dict[str, list[int]] = {}
-        if wanted:
-            advocate = table_of("advocates")
-            query = select(advocate.c.id, advocate.c.name).where(
-                func.lower(advocate.c.name).in_(wanted)
-            )
-            for row in self.connection.execute(query.order_by(advocate.c.id)):
-                named.setdefault(row.name.casefold(), []).append(row.id)
-        kept = []
-        for record in rows:
-            given = record.values.get("advocate_id")
-            if given is not None:
-                record.values["advocate_id"] = self.context.remap.get(given, given)
-            elif record.advocate_name:
-                ids = named.get(record.advocate_name.casefold(), [])
-                if len(ids) != 1:
-                    why = (
-                        (
-                            "several advocates have this name ("
-                            + ", ".join(f"#{i}" for i in ids)
-                            + "); give advocate_id"
-                        )
-                        if ids
-                        else "there is no advocate of this name"
-                    )
-                    self.report.fail(
-                        [
-                            csvio.RowError(
-                                record.where, "advocate", f"{record.advocate_name!r}: {why}"
-                            )
-                        ]
-                    )
-                    continue
-                record.values["advocate_id"] = ids[0]
-            elif self.kind != "followups":
-                self.report.fail(
-                    [
-                        csvio.RowError(
-                            record.where, "advocate_id", "is empty; every row needs its advocate"
-                        )
-                    ]
-                )
-                continue
-            kept.append(record)
-        return kept
-
-    def _follow_moved_links(self, rows: list[csvio.Record]) -> list[csvio.Record]:
-        """With new ids, a link to an ask or referral follows it to its new id."""
-        if not self.context.new_ids:
-            return rows
-        kept = []
-        for record in rows:
-            errors = []
-            for column, kind in _LINKS[self.kind].items():
-                given = record.values.get(column)
-                deferred = column == "referred_by" and self.context.defer_referred_by
-                if given is None or kind not in self.context.moved or deferred:
-                    continue  # (a deferred referred_by follows in link_referrers)
-                if given not in self.context.moved[kind]:
-                    errors.append(
-                        csvio.RowError(
-                            record.where,
-                            column,
-                            f"{_NOUN[kind]} #{given} is not in this import; "
-                            "--new-ids needs the whole history (export all)",
-                        )
-                    )
-                else:
-                    record.values[column] = self.context.moved[kind][given]
-            if errors:
-                self.report.fail(errors)
-            else:
-                kept.append(record)
-        return kept
-
-    def _check_links(self, rows: list[csvio.Record]) -> list[csvio.Record]:
-        """Every id a row points at must exist (in the database or earlier in this import)."""
-        links = dict(_LINKS[self.kind])
-        if self.context.defer_referred_by:
-            links.pop("referred_by", None)
-        missing: set[tuple[str, int]] = set()
-        for column, kind in links.items():
-            ids = {r.values[column] for r in rows if r.values.get(column) is not None}
-            if ids:
-                table = table_of(kind)
-                found = set(
-                    self.connection.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars()
-                )
-                missing |= {(column, i) for i in ids - found}
-        if not missing:
-            return rows
-        kept = []
-        for record in rows:
-            errors = [
-                csvio.RowError(
-                    record.where,
-                    column,
-                    f"there is no {_NOUN[links[column]]} #{record.values[column]}"
-                    + _HINT.get(column, ""),
-                )
-                for column in links
-                if (column, record.values.get(column)) in missing
-            ]
-            if errors:
-                self.report.fail(errors)
-            else:
-                kept.append(record)
-        return kept
 
     def _match(self, record: csvio.Record, state: dict[int, dict[str, Any]]) -> int | None:
         given = record.values.get("id")
@@ -450,41 +269,3 @@ def _keys_of(rows: list[csvio.Record]) -> Iterator[tuple[Key | None, str | None]
         email, name = values.get("email"), values.get("name")
         yield email_key(email), email
         yield name_key(name, values.get("company")), None if name is None else str(name)
-
-
-def table_of_scores() -> Table:
-    table: Table = NpsScore.__table__  # type: ignore[attr-defined]
-    return table
-
-
-def link_referrers(connection: Connection, context: ImportContext, report: ImportReport) -> None:
-    """Set advocate.referred_by once the referrals exist (``import all``)."""
-    referral = table_of("referrals")
-    if context.new_ids:  # the file's referral ids became new ones
-        moved, kept = context.moved["referrals"], []
-        for where, advocate_id, wanted in context.deferred:
-            if wanted is not None and wanted not in moved:
-                message = f"referral #{wanted} is not in this import"
-                report.fail([csvio.RowError(where, "referred_by", message)])
-            else:
-                kept.append((where, advocate_id, moved.get(wanted) if wanted else None))
-        context.deferred = kept
-    for chunk in chunks(context.deferred, CHUNK):
-        ids = {wanted for _, _, wanted in chunk if wanted is not None}
-        found = (
-            set(connection.execute(select(referral.c.id).where(referral.c.id.in_(ids))).scalars())
-            if ids
-            else set()
-        )
-        rows = []
-        for where, advocate_id, wanted in chunk:
-            if wanted is not None and wanted not in found:
-                report.fail(
-                    [csvio.RowError(where, "referred_by", f"there is no referral #{wanted}")]
-                )
-            else:
-                rows.append({"b_id": advocate_id, "referred_by": wanted})
-        if rows:
-            advocate = table_of("advocates")
-            statement = advocate.update().where(advocate.c.id == bindparam("b_id"))
-            connection.execute(statement, rows)
