@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ from hypothesis import strategies as st
 from reftrack import csvio
 from reftrack.csvio_fields import KINDS, Choice, _flag, _id, _money, _nps, defaults
 from reftrack.models import utcnow
-from reftrack.services import transfer_lane
+from reftrack.services import transfer_feed, transfer_lane
 from reftrack.services.transfer_common import table_of
 from reftrack.services.transfer_rowcode import compile_rows
 from reftrack.services.transfer_write import stored
@@ -369,3 +372,67 @@ def test_a_link_to_nothing_sends_the_chunk_to_the_general_path_and_its_error(
         "asks.csv line 3, column 'advocate_id': there is no advocate #99"
     )
     assert cli("--db", str(db), "ask", "list").stdout.count("2026-03") == 0
+
+
+# --- the helper process that reads large files (services/transfer_feed.py) --------------
+
+
+def _children() -> list[int]:
+    """Processes whose parent is this one (a helper left behind would be one)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue
+        if fields.get("PPid", "").strip() == str(os.getpid()):
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_an_error_the_helper_meets_is_reported_as_if_read_here(cli: Invoke, tmp_path: Path) -> None:
+    rows = _book(5000)
+    source = _write(tmp_path / "book.csv", rows)
+    bad = 4500
+    data = source.read_bytes().replace(b"Person 4500,", b"Person 45\xff00,")
+    source.write_bytes(data)
+    before = _children()
+    db = tmp_path / "book.db"
+    result = cli("--db", str(db), "import", "advocates", str(source), "--encoding", "utf-8")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: book.csv line {_first_line(rows, bad)} is not utf-8 (byte b'\\xff'); give the "
+        "file's --encoding (e.g. cp1252 or latin-1)"
+    )
+    assert _dump(db)["advocate"] == []
+    assert _children() == before  # the helper is gone
+
+
+def test_a_helper_that_dies_is_an_error_not_a_hang(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer_feed, "_produce", lambda *args: os._exit(3))
+    source = _write(tmp_path / "book.csv", _book(4500))
+    db = tmp_path / "book.db"
+    result = _import(cli, db, source)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: reading book.csv stopped unexpectedly"
+    assert _dump(db)["advocate"] == []
+
+
+def test_many_chunks_from_stdin_through_the_helper(tmp_path: Path) -> None:
+    """The helper is forked, not spawned by multiprocessing (which would close stdin)."""
+    source = _write(tmp_path / "book.csv", _book(4500))
+    db = tmp_path / "book.db"
+    with source.open("rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "reftrack", "--db", str(db), "import", "advocates", "-"],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "4500 inserted" in done.stdout + done.stderr
+    assert len(_dump(db)["advocate"]) == 4500

@@ -181,9 +181,12 @@ class Table:
     blank: int = 0
     _rows: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))
     _source: Replay | None = None
+    read_elsewhere: int | None = None  # bytes a helper process has read (transfer_feed)
 
     @property
     def bytes_read(self) -> int:
+        if self.read_elsewhere is not None:
+            return self.read_elsewhere
         return self._source.position if self._source else 0
 
     @property

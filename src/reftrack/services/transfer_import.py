@@ -11,6 +11,7 @@ or rolls back: the caller owns the transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing
 from typing import Any
 
 from sqlalchemy import func, select
@@ -81,18 +82,21 @@ class Importer:
 
     def run(self, table: csvio.Table, progress: Callable[[], None] | None) -> None:
         lane = FastLane.open(self, table)
-        for lines in table.chunks(CHUNK):
-            if lane is not None:
-                items = lane.take(lines)
-            else:
+        if lane is None:
+            for lines in table.chunks(CHUNK):
                 converted = (table.convert_row(line, cells) for line, cells in lines)
-                items = [item for item in converted if item is not None]
-            if items is not None:
-                self._general(items)
-            if progress is not None:
-                progress()
-        if lane is not None:
-            lane.finish()
+                self._general([item for item in converted if item is not None])
+                if progress is not None:
+                    progress()
+            return
+        with closing(lane.feed()) as chunks:
+            for chunk in chunks:
+                items = lane.take(chunk)
+                if items is not None:
+                    self._general(items)
+                if progress is not None:
+                    progress()
+        lane.finish()
 
     def _general(self, items: list[csvio.Record | csvio.BadRow]) -> None:
         """One chunk, row by row: matched, compared, then inserted or updated."""
@@ -108,11 +112,11 @@ class Importer:
         good = links.check_links(connection, kind, context, report, good)
         self._apply(good)
 
-    def keys_unseen(self, keys: list[Key]) -> Marks | None:
-        """Fingerprints of the keys if none is in the database or this import so far, and
-        none repeats; else None."""
+    def keys_unseen(self, hashes: list[int]) -> Marks | None:
+        """Fingerprints of the keys (by their hashes) if none is in the database or this
+        import so far, and none repeats; else None."""
         assert self.keys is not None
-        return self.keys.unseen(keys)
+        return self.keys.unseen(hashes)
 
     def keys_seen(self, marks: Marks) -> None:
         if self.keys is not None:

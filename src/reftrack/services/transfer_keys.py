@@ -70,10 +70,10 @@ class AdvocateKeys:
         value = hash(key)
         return (value >> 15 & _PRINT).to_bytes(_SIZE, "little") in self.prints[value & _BUCKET]
 
-    def unseen(self, keys: list[Key]) -> Marks | None:
-        """Where the keys' fingerprints go, when every key is certainly new (unseen, none
-        repeated); else None. ``_maybe`` for a chunk, in C loops (``map``): a million rows."""
-        hashes = list(map(hash, keys))
+    def unseen(self, hashes: list[int]) -> Marks | None:
+        """Where the keys' fingerprints go, when every key (given by its hash) is certainly
+        new (unseen, none repeated); else None. ``_maybe`` for a chunk, in C loops (``map``):
+        a million rows make every step per row count."""
         if len(set(hashes)) != len(hashes):
             return None  # a repeat (or, rarely, two keys of one hash): the general path
         prints = self.prints

@@ -17,15 +17,16 @@ All of it happens inside the import's transaction: a rollback restores the index
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
 from reftrack import csvio
-from reftrack.models import utcnow
-from reftrack.services.transfer_keys import Marks
+from reftrack.services.transfer_common import CHUNK
+from reftrack.services.transfer_feed import Chunk, feed
+from reftrack.services.transfer_keys import Key, Marks
 from reftrack.services.transfer_rowcode import RowFunction, compile_rows
 from reftrack.services.transfer_write import stored
 
@@ -113,25 +114,29 @@ class FastLane:
         )
         return None if row is None else cls(importer, table, row)
 
-    def take(self, lines: list[tuple[int, list[str]]]) -> Items | None:
+    def feed(self) -> Generator[Chunk, None, None]:
+        """The file's chunks, compiled (by a helper process when there are several)."""
+        keys = self.advocate_keys if self.keys_at is not None else None
+        return feed(self.table, self.row, keys, CHUNK)
+
+    def take(self, chunk: Chunk) -> Items | None:
         """Write the chunk and return None; or return its rows for the general path.
 
         Whole-chunk steps (comprehensions, sets, a sort) rather than a loop per row: at a
         million rows each step per row costs a second.
         """
         importer, context = self.importer, self.importer.context
-        now = stored(utcnow())
-        row = self.row
-        compiled = [row(cells, now) for _, cells in lines]
+        now, compiled, hashes = chunk.now, chunk.compiled, chunk.hashes
         numbers = None  # the rows' lines, once blank rows are dropped (for deferred links)
         converted: dict[int, csvio.Record | csvio.BadRow | None] = {}  # by the general path
         if None in compiled:
+            lines = chunk.lines
             for index, values in enumerate(compiled):
                 if values is None:
                     line, cells = lines[index]
                     compiled[index] = self._general(index, line, cells, converted, now)
                     if compiled[index] is None and converted[index] is not None:
-                        return self._fall_back(lines, converted)
+                        return self._fall_back(chunk, converted)
             numbers = [line for (line, _), values in zip(lines, compiled, strict=True) if values]
         rows = [values for values in compiled if values is not None]  # not the blank rows
         given = list(map(itemgetter(self.id_at), rows))
@@ -140,19 +145,19 @@ class FastLane:
         if not ids:
             return None
         if ids[0] < importer.next_id or ids != sorted(set(ids)):
-            return self._fall_back(lines, converted)
+            return self._fall_back(chunk, converted)
         if context.remap and self.advocate_at is not None:
             rows = self._remapped(rows)
         deferred: list[tuple[str, int, int | None]] = []
         if self.referred_at is not None and any(map(itemgetter(self.referred_at), rows)):
             if not context.defer_referred_by:
-                return self._fall_back(lines, converted)  # its referral is checked there
+                return self._fall_back(chunk, converted)  # its referral is checked there
             if numbers is None:
-                numbers = [line for line, _ in lines]
+                numbers = [line for line, _ in chunk.lines]
             rows, deferred = self._defer(rows, numbers)
-        marks = self._unseen(rows)
+        marks = self._unseen(rows, hashes)
         if marks is None or not self._links_exist(rows):
-            return self._fall_back(lines, converted)
+            return self._fall_back(chunk, converted)
         self._write(rows, ids, now)
         importer.next_id = ids[-1] + 1
         importer.claimed.add_many(given if ids is given else [i for i in given if i is not None])
@@ -194,19 +199,27 @@ class FastLane:
         ]
         return [self._replace(values, at, None) for values in rows], deferred
 
-    def _unseen(self, rows: list[tuple[Any, ...]]) -> Marks | None:
-        """Fingerprints of the rows' keys when every advocate is certainly new; else None
-        (and none at all when the kind has no keys)."""
-        if self.keys_at is None:
-            return [], []
+    def advocate_keys(self, rows: list[tuple[Any, ...]]) -> list[Key]:
+        """The keys of ``transfer_keys.email_key`` and ``name_key``, built inline."""
+        assert self.keys_at is not None
         email_at, name_at, company_at = self.keys_at
-        # the keys of transfer_keys.email_key and name_key, built inline
-        keys = [("e", values[email_at].casefold()) for values in rows if values[email_at]]
+        keys: list[Key] = [
+            ("e", values[email_at].casefold()) for values in rows if values[email_at]
+        ]
         keys += [
             ("n", values[name_at].casefold() + "\x00" + (values[company_at] or "").casefold())
             for values in rows
         ]
-        return self.importer.keys_unseen(keys)
+        return keys
+
+    def _unseen(self, rows: list[tuple[Any, ...]], hashes: list[int] | None) -> Marks | None:
+        """Fingerprints of the rows' keys when every advocate is certainly new; else None
+        (and none at all when the kind has no keys). ``hashes``: of those keys, if known."""
+        if self.keys_at is None:
+            return [], []
+        if hashes is None:
+            hashes = list(map(hash, self.advocate_keys(rows)))
+        return self.importer.keys_unseen(hashes)
 
     def finish(self) -> None:
         self.indexes.restore()
@@ -238,12 +251,10 @@ class FastLane:
         return tuple(stored(new.get(column)) for column in self.columns)
 
     def _fall_back(
-        self,
-        lines: list[tuple[int, list[str]]],
-        converted: dict[int, csvio.Record | csvio.BadRow | None],
+        self, chunk: Chunk, converted: dict[int, csvio.Record | csvio.BadRow | None]
     ) -> Items:
         self.indexes.restore()  # the general path looks records up by them
-        return list(self._items(lines, converted))
+        return list(self._items(chunk.lines, converted))
 
     def _items(
         self,

@@ -1,0 +1,136 @@
+"""Feeding the fast lane: chunks read and compiled in a second process while this one writes.
+
+On two cores, reading a large file (the csv module, the compiled row function, the
+advocates' key hashes) overlaps with SQLite's writing when a forked helper does it. The
+helper sends each chunk through a pipe: the compiled rows, their key hashes, and the raw
+lines pickled, which this process unpickles only when the chunk needs the general path.
+A file of one chunk is read here; so is every file on a machine with one CPU.
+
+The helper ignores Ctrl-C (this process handles it and stops the helper), stops when the
+pipe breaks (this process died), and sends its own error (an undecodable byte, a broken
+CSV quote) to be raised here, as if read here. It never touches the database (a forked
+SQLite connection must not be used) and leaves through ``os._exit``, without cleanup.
+It is forked directly, not through ``multiprocessing.Process``, which would close stdin:
+``import advocates -`` reads from there.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from collections.abc import Callable, Generator, Iterator
+from contextlib import suppress
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, Pipe
+from typing import Any
+
+from reftrack import csvio
+from reftrack.errors import ReftrackError
+from reftrack.models import utcnow
+from reftrack.services.transfer_rowcode import RowFunction
+from reftrack.services.transfer_write import stored
+
+Lines = list[tuple[int, list[str]]]
+Keys = Callable[[list[tuple[Any, ...]]], list[Any]]  # the advocates' keys of compiled rows
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+@dataclass
+class Chunk:
+    """One chunk of rows: compiled (None where the function declined), and the raw lines."""
+
+    now: str  # the stored timestamp of its new records
+    compiled: list[tuple[Any, ...] | None]
+    hashes: list[int] | None  # hashes of its advocates' keys, when every row compiled
+    packed: bytes | None = None  # the lines, pickled by the helper
+    _lines: Lines | None = None
+
+    @property
+    def lines(self) -> Lines:
+        if self._lines is None:
+            assert self.packed is not None
+            self._lines = pickle.loads(self.packed)
+        return self._lines
+
+
+def compile_chunk(lines: Lines, row: RowFunction, keys: Keys | None) -> Chunk:
+    now = stored(utcnow())
+    compiled = [row(cells, now) for _, cells in lines]
+    hashes = None
+    if keys is not None and None not in compiled:
+        hashes = list(map(hash, keys(compiled)))  # type: ignore[arg-type]
+    return Chunk(now, compiled, hashes, _lines=lines)
+
+
+def feed(
+    table: csvio.Table, row: RowFunction, keys: Keys | None, size: int
+) -> Generator[Chunk, None, None]:
+    """The table's chunks, compiled: by a helper process when there is more than one."""
+    chunks = table.chunks(size)
+    first = next(chunks, None)
+    if first is None:
+        return
+    yield compile_chunk(first, row, keys)
+    if len(first) < size or (os.cpu_count() or 1) < 2:
+        for lines in chunks:
+            yield compile_chunk(lines, row, keys)
+        return
+    yield from _from_helper(table, chunks, row, keys)
+
+
+def _from_helper(
+    table: csvio.Table, chunks: Iterator[Lines], row: RowFunction, keys: Keys | None
+) -> Generator[Chunk, None, None]:
+    receiver, sender = Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the helper
+        receiver.close()
+        try:
+            _produce(sender, table, chunks, row, keys)
+        finally:
+            os._exit(0)
+    sender.close()
+    try:
+        while True:
+            try:
+                message = pickle.loads(receiver.recv_bytes())
+            except EOFError:
+                raise ReftrackError(f"reading {table.name} stopped unexpectedly") from None
+            if message[0] == "chunk":
+                _, now, compiled, hashes, packed, position = message
+                table.read_elsewhere = position
+                yield Chunk(now, compiled, hashes, packed)
+            elif message[0] == "error":
+                raise message[1]
+            else:
+                return
+    finally:
+        receiver.close()
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # done or not: nothing more is wanted from it
+        os.waitpid(pid, 0)
+
+
+def _produce(
+    sender: Connection,
+    table: csvio.Table,
+    chunks: Iterator[Lines],
+    row: RowFunction,
+    keys: Keys | None,
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        for lines in chunks:
+            chunk = compile_chunk(lines, row, keys)
+            packed = pickle.dumps(lines, _PROTOCOL)
+            message = ("chunk", chunk.now, chunk.compiled, chunk.hashes, packed, table.bytes_read)
+            sender.send_bytes(pickle.dumps(message, _PROTOCOL))
+        sender.send_bytes(pickle.dumps(("end",), _PROTOCOL))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the importer is gone
+    except BaseException as error:
+        try:
+            sender.send_bytes(pickle.dumps(("error", error), _PROTOCOL))
+        except Exception:
+            sender.send_bytes(pickle.dumps(("error", ReftrackError(str(error))), _PROTOCOL))
