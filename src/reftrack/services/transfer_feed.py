@@ -1,9 +1,10 @@
 """Feeding the fast lane: chunks read and compiled in a second process while this one writes.
 
 On two cores, reading a large file (the csv module, the compiled row function, the
-advocates' key hashes) overlaps with SQLite's writing when a forked helper does it. The
-helper sends each chunk through a pipe: the compiled rows, their key hashes, and the raw
-lines pickled, which this process unpickles only when the chunk needs the general path.
+advocates' key fingerprints) overlaps with SQLite's writing when a forked helper does it.
+The helper sends each chunk through a pipe: the compiled rows, where their keys'
+fingerprints go, and the raw lines pickled, which this process unpickles only when the
+chunk needs the general path.
 A file of one chunk is read here; so is every file on a machine with one CPU.
 
 The helper ignores Ctrl-C (this process handles it and stops the helper), stops when the
@@ -22,12 +23,14 @@ import signal
 from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection, Pipe
 from typing import Any
 
 from reftrack import csvio
 from reftrack.errors import ReftrackError
 from reftrack.models import utcnow
+from reftrack.services.transfer_keys import AdvocateKeys, Place
 from reftrack.services.transfer_rowcode import RowFunction
 from reftrack.services.transfer_write import stored
 
@@ -42,25 +45,28 @@ class Chunk:
 
     now: str  # the stored timestamp of its new records
     compiled: list[tuple[Any, ...] | None]
-    hashes: list[int] | None  # hashes of its advocates' keys, when every row compiled
-    packed: bytes | None = None  # the lines, pickled by the helper
+    # where its advocates' key fingerprints go, when every row compiled (AdvocateKeys.place)
+    place: Place | None
+    repeat: bool  # two of its rows share a key
+    unpack: Callable[[], Lines] | None = None  # the raw lines, from what the helper sent
     _lines: Lines | None = None
 
     @property
     def lines(self) -> Lines:
         if self._lines is None:
-            assert self.packed is not None
-            self._lines = pickle.loads(self.packed)
+            assert self.unpack is not None
+            self._lines = self.unpack()
         return self._lines
 
 
 def compile_chunk(lines: Lines, row: RowFunction, keys: Keys | None) -> Chunk:
     now = stored(utcnow())
     compiled = [row(cells, now) for _, cells in lines]
-    hashes = None
+    place, repeat = None, False
     if keys is not None and None not in compiled:
-        hashes = list(map(hash, keys(compiled)))  # type: ignore[arg-type]
-    return Chunk(now, compiled, hashes, _lines=lines)
+        place = AdvocateKeys.place(list(map(hash, keys(compiled))))  # type: ignore[arg-type]
+        repeat = place is None
+    return Chunk(now, compiled, place, repeat, _lines=lines)
 
 
 def feed(
@@ -98,9 +104,9 @@ def _from_helper(
             except EOFError:
                 raise ReftrackError(f"reading {table.name} stopped unexpectedly") from None
             if message[0] == "chunk":
-                _, now, compiled, hashes, packed, position = message
+                _, now, compiled, place, repeat, packed, position = message
                 table.read_elsewhere = position
-                yield Chunk(now, compiled, hashes, packed)
+                yield Chunk(now, compiled, place, repeat, partial(pickle.loads, packed))
             elif message[0] == "error":
                 raise message[1]
             else:
@@ -124,7 +130,15 @@ def _produce(
         for lines in chunks:
             chunk = compile_chunk(lines, row, keys)
             packed = pickle.dumps(lines, _PROTOCOL)
-            message = ("chunk", chunk.now, chunk.compiled, chunk.hashes, packed, table.bytes_read)
+            message = (
+                "chunk",
+                chunk.now,
+                chunk.compiled,
+                chunk.place,
+                chunk.repeat,
+                packed,
+                table.bytes_read,
+            )
             sender.send_bytes(pickle.dumps(message, _PROTOCOL))
         sender.send_bytes(pickle.dumps(("end",), _PROTOCOL))
     except (BrokenPipeError, ConnectionResetError):

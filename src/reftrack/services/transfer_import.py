@@ -34,6 +34,7 @@ from reftrack.services.transfer_keys import (
     Claimed,
     Key,
     Marks,
+    Place,
     email_key,
     name_key,
 )
@@ -112,11 +113,11 @@ class Importer:
         good = links.check_links(connection, kind, context, report, good)
         self._apply(good)
 
-    def keys_unseen(self, hashes: list[int]) -> Marks | None:
-        """Fingerprints of the keys (by their hashes) if none is in the database or this
-        import so far, and none repeats; else None."""
+    def keys_unseen(self, place: Place) -> Marks | None:
+        """Where the keys' fingerprints go if no key is in the database or this import so
+        far; else None."""
         assert self.keys is not None
-        return self.keys.unseen(hashes)
+        return self.keys.unseen(place)
 
     def keys_seen(self, marks: Marks) -> None:
         if self.keys is not None:

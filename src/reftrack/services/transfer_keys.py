@@ -28,7 +28,8 @@ _BUCKETS = 1 << 15
 _BUCKET = _BUCKETS - 1
 _PRINT = (1 << 32) - 1
 _SIZE = 4  # bytes of a fingerprint
-Marks = tuple[list[bytearray], list[bytes]]  # fingerprints and the strings they go in
+Marks = tuple[list[bytearray], list[bytes]]  # the strings fingerprints go in, and them
+Place = tuple[list[int], list[bytes]]  # which strings (by index), and the fingerprints
 Key = tuple[str, str]  # ("e", email) or ("n", name + "\x00" + company), casefolded
 
 
@@ -70,15 +71,22 @@ class AdvocateKeys:
         value = hash(key)
         return (value >> 15 & _PRINT).to_bytes(_SIZE, "little") in self.prints[value & _BUCKET]
 
-    def unseen(self, hashes: list[int]) -> Marks | None:
-        """Where the keys' fingerprints go, when every key (given by its hash) is certainly
-        new (unseen, none repeated); else None. ``_maybe`` for a chunk, in C loops (``map``):
-        a million rows make every step per row count."""
+    @staticmethod
+    def place(hashes: list[int]) -> Place | None:
+        """Where the fingerprints of keys (given by their hashes) go: (strings, prints); None
+        when a key repeats (or, rarely, two keys share a hash). Needs no filter: a helper
+        process can do it (transfer_feed)."""
         if len(set(hashes)) != len(hashes):
-            return None  # a repeat (or, rarely, two keys of one hash): the general path
-        prints = self.prints
-        buckets = [prints[value & _BUCKET] for value in hashes]
+            return None
+        indexes = [value & _BUCKET for value in hashes]
         marks = [(value >> 15 & _PRINT).to_bytes(_SIZE, "little") for value in hashes]
+        return indexes, marks
+
+    def unseen(self, place: Place) -> Marks | None:
+        """The strings the fingerprints go in, when every key is certainly new; else None.
+        ``_maybe`` for a chunk, in C loops (``map``): a million rows make every step count."""
+        indexes, marks = place
+        buckets = list(map(self.prints.__getitem__, indexes))
         if any(map(contains, buckets, marks)):
             return None
         return buckets, marks

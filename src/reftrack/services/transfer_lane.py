@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from reftrack import csvio
 from reftrack.services.transfer_common import CHUNK
 from reftrack.services.transfer_feed import Chunk, feed
-from reftrack.services.transfer_keys import Key, Marks
+from reftrack.services.transfer_keys import AdvocateKeys, Key, Marks, Place
 from reftrack.services.transfer_rowcode import RowFunction, compile_rows
 from reftrack.services.transfer_write import stored
 
@@ -126,7 +126,9 @@ class FastLane:
         million rows each step per row costs a second.
         """
         importer, context = self.importer, self.importer.context
-        now, compiled, hashes = chunk.now, chunk.compiled, chunk.hashes
+        now, compiled, place = chunk.now, chunk.compiled, chunk.place
+        if chunk.repeat:
+            return self._fall_back(chunk, {})  # two rows of one advocate: matched there
         numbers = None  # the rows' lines, once blank rows are dropped (for deferred links)
         converted: dict[int, csvio.Record | csvio.BadRow | None] = {}  # by the general path
         if None in compiled:
@@ -155,7 +157,7 @@ class FastLane:
             if numbers is None:
                 numbers = [line for line, _ in chunk.lines]
             rows, deferred = self._defer(rows, numbers)
-        marks = self._unseen(rows, hashes)
+        marks = self._unseen(rows, place)
         if marks is None or not self._links_exist(rows):
             return self._fall_back(chunk, converted)
         self._write(rows, ids, now)
@@ -212,14 +214,16 @@ class FastLane:
         ]
         return keys
 
-    def _unseen(self, rows: list[tuple[Any, ...]], hashes: list[int] | None) -> Marks | None:
-        """Fingerprints of the rows' keys when every advocate is certainly new; else None
-        (and none at all when the kind has no keys). ``hashes``: of those keys, if known."""
+    def _unseen(self, rows: list[tuple[Any, ...]], place: Place | None) -> Marks | None:
+        """Where the rows' key fingerprints go when every advocate is certainly new; else
+        None (and nowhere when the kind has no keys). ``place``: worked out already."""
         if self.keys_at is None:
             return [], []
-        if hashes is None:
-            hashes = list(map(hash, self.advocate_keys(rows)))
-        return self.importer.keys_unseen(hashes)
+        if place is None:
+            place = AdvocateKeys.place(list(map(hash, self.advocate_keys(rows))))
+            if place is None:
+                return None
+        return self.importer.keys_unseen(place)
 
     def finish(self) -> None:
         self.indexes.restore()
