@@ -15,6 +15,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,10 @@ from hypothesis import strategies as st
 
 from reftrack import csvio
 from reftrack.csvio_fields import KINDS, Choice, _flag, _id, _money, _nps, defaults
+from reftrack.db import open_database
 from reftrack.models import utcnow
 from reftrack.services import transfer_feed, transfer_lane
+from reftrack.services.transfer import import_tables
 from reftrack.services.transfer_common import table_of
 from reftrack.services.transfer_rowcode import compile_rows
 from reftrack.services.transfer_write import stored
@@ -436,3 +439,37 @@ def test_many_chunks_from_stdin_through_the_helper(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "4500 inserted" in done.stdout + done.stderr
     assert len(_dump(db)["advocate"]) == 4500
+
+
+def test_the_progress_bar_sees_what_the_helper_has_read(tmp_path: Path) -> None:
+    """The bar (on a terminal) shows bytes read; with a helper, it reads them elsewhere."""
+    source = _write(tmp_path / "book.csv", _book(9000))
+    database = open_database(f"sqlite:///{tmp_path / 'book.db'}")
+    seen: list[int] = []
+    try:
+        with source.open("rb") as binary, database.session(write=True) as session:
+            table = csvio.open_table(binary, csvio.Options("advocates"), name="book.csv")
+            import_tables(
+                session,
+                tables={"advocates": table},
+                today=date(2026, 3, 16),
+                progress=lambda: seen.append(table.bytes_read),
+            )
+    finally:
+        database.engine.dispose()
+    assert table.read_elsewhere is not None  # the helper read it
+    assert len(seen) == 5 and seen == sorted(seen) and seen[0] < seen[-1]
+    assert seen[-1] == source.stat().st_size
+
+
+def test_without_a_helper_the_same_book(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One CPU, or not Linux: every chunk is read in the importer itself."""
+    source = _write(tmp_path / "book.csv", _book(4500))
+    helped, alone = tmp_path / "helped.db", tmp_path / "alone.db"
+    assert _import(cli, helped, source).exit_code == 0
+    monkeypatch.setattr(transfer_feed, "_can_fork", lambda: False)
+    monkeypatch.setattr(transfer_feed, "_produce", lambda *args: os._exit(3))  # never used
+    assert _import(cli, alone, source).exit_code == 0
+    assert _dump(alone) == _dump(helped)

@@ -5,7 +5,7 @@ advocates' key fingerprints) overlaps with SQLite's writing when a forked helper
 The helper sends each chunk through a pipe: the compiled rows, where their keys'
 fingerprints go, and the raw lines pickled, which this process unpickles only when the
 chunk needs the general path.
-A file of one chunk is read here; so is every file on a machine with one CPU.
+A file of one chunk is read here; so is every file on one CPU or off Linux.
 
 The helper ignores Ctrl-C (this process handles it and stops the helper), stops when the
 pipe breaks (this process died), and sends its own error (an undecodable byte, a broken
@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -78,11 +79,17 @@ def feed(
     if first is None:
         return
     yield compile_chunk(first, row, keys)
-    if len(first) < size or (os.cpu_count() or 1) < 2:
+    if len(first) < size or not _can_fork():
         for lines in chunks:
             yield compile_chunk(lines, row, keys)
         return
     yield from _from_helper(table, chunks, row, keys)
+
+
+def _can_fork() -> bool:
+    """Linux with two CPUs or more: elsewhere fork is missing (Windows) or unsafe without
+    exec (macOS system libraries), and one CPU gains nothing."""
+    return sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2
 
 
 def _from_helper(
