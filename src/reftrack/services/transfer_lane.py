@@ -7,7 +7,8 @@ checks what makes a row new — its id above every id so far, an advocate's e-ma
 + company certainly unseen (the import's filter of keys), its links present — and writes
 the tuples with one ``executemany``. One row that is anything else (an update, a match, a
 bad cell, a missing link) sends the whole chunk down the general path, which decides
-exactly as before: the lane only ever takes chunks whose outcome it knows.
+exactly as before: the lane only ever takes chunks whose outcome it knows. The chunks
+arrive compiled from ``transfer_feed`` (on Linux, read by a helper process meanwhile).
 
 When a table starts empty, its secondary indexes are dropped for the import and built
 again at the end (a sort, several times cheaper than a million random inserts into each);
