@@ -473,3 +473,23 @@ def test_without_a_helper_the_same_book(
     monkeypatch.setattr(transfer_feed, "_produce", lambda *args: os._exit(3))  # never used
     assert _import(cli, alone, source).exit_code == 0
     assert _dump(alone) == _dump(helped)
+
+
+def _journal(path: Path) -> str:
+    with sqlite3.connect(path) as connection:
+        return str(connection.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def test_a_new_files_first_import_ends_in_wal(cli: Invoke, tmp_path: Path) -> None:
+    """Written in rollback-journal mode (each page once), then WAL as every reftrack file."""
+    source = _write(tmp_path / "book.csv", _book(2500))
+    db = tmp_path / "new" / "book.db"
+    assert _import(cli, db, source).exit_code == 0
+    assert _journal(db) == "wal"
+    assert len(_dump(db)["advocate"]) == 2500
+    # a failed first import leaves the schema; the next command turns WAL on
+    bad = _write(tmp_path / "bad.csv", [_book(1)[0], ["1", ""] + [""] * 13])
+    other = tmp_path / "other.db"
+    assert _import(cli, other, bad).exit_code == 1
+    assert cli("--db", str(other), "advocate", "list").exit_code == 0
+    assert _journal(other) == "wal"

@@ -246,12 +246,19 @@ class Database:
             return _stored_version(connection)[0]
 
 
-def open_database(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Database:
-    """Connect, create the schema on first use, upgrade an older one."""
+def open_database(
+    url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, wal: bool = True
+) -> Database:
+    """Connect, create the schema on first use, upgrade an older one.
+
+    ``wal=False`` leaves a SQLite file in the journal mode it has (a new one: rollback) for
+    now: the first import into a new file writes each page once instead of twice (WAL,
+    then the checkpoint) and calls ``use_wal`` after. Any later open switches to WAL too.
+    """
     database = Database(url=url, engine=make_engine(url, busy_timeout_ms=busy_timeout_ms))
     try:
         ensure_schema(database)
-        if sqlite_path(url) is not None:
+        if wal and sqlite_path(url) is not None:
             _use_wal(database.engine)
     except (sa_exc.OperationalError, sa_exc.DatabaseError) as error:
         database.engine.dispose()
@@ -260,6 +267,12 @@ def open_database(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -
         database.engine.dispose()
         raise
     return database
+
+
+def use_wal(database: Database) -> None:
+    """WAL for a SQLite file opened with ``wal=False``, once its first writes are in."""
+    if sqlite_path(database.url) is not None:
+        _use_wal(database.engine)
 
 
 def _use_wal(engine: Engine) -> None:

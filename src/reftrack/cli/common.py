@@ -69,11 +69,13 @@ def database_url() -> str:
     return resolve_url(state.db_option)
 
 
-def database() -> Database:
+def database(*, wal: bool = True) -> Database:
+    """The invocation's database, opened on first use (``wal``: see ``db.open_database``)."""
     if state.database is None:
         from reftrack.db import open_database
 
-        state.database = open_database(database_url(), busy_timeout_ms=settings().busy_timeout_ms)
+        timeout = settings().busy_timeout_ms
+        state.database = open_database(database_url(), busy_timeout_ms=timeout, wal=wal)
     return state.database
 
 

@@ -283,10 +283,18 @@ def _run_import(
     stack: ExitStack, tables: dict[str, Table], *, dry_run: bool, total: int, new_ids: bool
 ) -> list[ImportReport]:
     from reftrack import render
+    from reftrack.db import sqlite_path, use_wal
     from reftrack.services import transfer
 
     on_action = _print_action if dry_run else None
     progress = _progress_bar(stack, tables, total) if sys.stderr.isatty() else None
+    # A new SQLite file's first import writes in rollback-journal mode, then turns WAL on:
+    # each page is written once, not to the WAL and again at the checkpoint (~1.5 s at 1M
+    # rows). Anyone opening the file meanwhile waits for the import, as for any writer.
+    path = sqlite_path(common.database_url())
+    new_file = path is not None and not path.exists() and common.state.database is None
+    if new_file:
+        common.database(wal=False)
     with common.write_session() as session:
         reports = transfer.import_tables(
             session,
@@ -311,6 +319,8 @@ def _run_import(
                 f"{total} bad row{'s' * (total != 1)} ({counts}); nothing was imported: "
                 "fix them and run again"
             )
+    if new_file:
+        use_wal(common.database())
     return reports
 
 
