@@ -17,6 +17,7 @@ It is forked directly, not through ``multiprocessing.Process``, which would clos
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pickle
 import signal
@@ -86,6 +87,14 @@ def feed(
     yield from _from_helper(table, chunks, row, keys)
 
 
+def _widen(pipe: Connection) -> None:
+    """A pipe that holds a whole chunk (~600 KiB), so the helper compiles the next one while
+    this process has not yet taken the last: with Linux's default 64 KiB the two would
+    take turns. Up to the system's limit (/proc/sys/fs/pipe-max-size, 1 MiB by default)."""
+    with suppress(OSError):
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+
+
 def _can_fork() -> bool:
     """Linux with two CPUs or more: elsewhere fork is missing (Windows) or unsafe without
     exec (macOS system libraries), and one CPU gains nothing."""
@@ -96,6 +105,7 @@ def _from_helper(
     table: csvio.Table, chunks: Iterator[Lines], row: RowFunction, keys: Keys | None
 ) -> Generator[Chunk, None, None]:
     receiver, sender = Pipe(duplex=False)
+    _widen(receiver)
     pid = os.fork()
     if pid == 0:  # the helper
         receiver.close()
