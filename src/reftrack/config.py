@@ -36,7 +36,7 @@ class Settings:
     # [money]
     currency: str = "EUR"
     # [database]
-    busy_timeout_ms: int = 120_000  # far above the ~13 s a 1M-row import holds the lock
+    busy_timeout_ms: int = 120_000  # far above the ~12 s a 1M-row import holds the lock
     # [team] who you are on a shared database (else $REFTRACK_USER, else the login name)
     user: str = ""
     sources: dict[str, str] = field(default_factory=dict, compare=False)
