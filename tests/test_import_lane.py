@@ -27,7 +27,7 @@ from reftrack import csvio
 from reftrack.csvio_fields import KINDS, Choice, _flag, _id, _money, _nps, defaults
 from reftrack.db import open_database
 from reftrack.models import utcnow
-from reftrack.services import transfer_feed, transfer_lane
+from reftrack.services import transfer_feed, transfer_keys, transfer_lane
 from reftrack.services.transfer import import_tables
 from reftrack.services.transfer_common import table_of
 from reftrack.services.transfer_rowcode import compile_rows
@@ -493,3 +493,11 @@ def test_a_new_files_first_import_ends_in_wal(cli: Invoke, tmp_path: Path) -> No
     assert _import(cli, other, bad).exit_code == 1
     assert cli("--db", str(other), "advocate", "list").exit_code == 0
     assert _journal(other) == "wal"
+
+
+@given(hashes=st.lists(st.integers(-(2**63), 2**63 - 1), unique=True, max_size=50))
+def test_a_chunks_fingerprints_are_the_ones_a_key_gets_alone(hashes: list[int]) -> None:
+    """AdvocateKeys.place spells _mark out inline for speed: the two must agree."""
+    place = transfer_keys.AdvocateKeys.place(hashes)
+    assert place is not None
+    assert list(zip(*place, strict=True)) == [transfer_keys._mark(h) for h in hashes]

@@ -64,12 +64,12 @@ class AdvocateKeys:
                 self._add(("e", row.email.casefold()))
 
     def _add(self, key: Key) -> None:
-        value = hash(key)
-        self.prints[value & _BUCKET] += (value >> 15 & _PRINT).to_bytes(_SIZE, "little")
+        index, mark = _mark(hash(key))
+        self.prints[index] += mark
 
     def _maybe(self, key: Key) -> bool:
-        value = hash(key)
-        return (value >> 15 & _PRINT).to_bytes(_SIZE, "little") in self.prints[value & _BUCKET]
+        index, mark = _mark(hash(key))
+        return mark in self.prints[index]
 
     @staticmethod
     def place(hashes: list[int]) -> Place | None:
@@ -78,6 +78,7 @@ class AdvocateKeys:
         process can do it (transfer_feed)."""
         if len(set(hashes)) != len(hashes):
             return None
+        # _mark, inline: a chunk's worth of calls would cost more than the work
         indexes = [value & _BUCKET for value in hashes]
         marks = [(value >> 15 & _PRINT).to_bytes(_SIZE, "little") for value in hashes]
         return indexes, marks
@@ -143,6 +144,11 @@ class AdvocateKeys:
             for key in (email_key(row.email), name_key(row.name, row.company)):
                 if key is not None and key in wanted:
                     self.found.setdefault(key, row.id)
+
+
+def _mark(value: int) -> tuple[int, bytes]:
+    """Which byte string a key's hash goes in (its low 15 bits), and its fingerprint."""
+    return value & _BUCKET, (value >> 15 & _PRINT).to_bytes(_SIZE, "little")
 
 
 def select_keys(table: Table) -> Any:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Connection
 
 from reftrack import csvio
-from reftrack.services.transfer_common import CHUNK
+from reftrack.services.transfer_common import CHUNK, LINKS, table_of
 from reftrack.services.transfer_feed import Chunk, feed
 from reftrack.services.transfer_keys import AdvocateKeys, Key, Marks, Place
 from reftrack.services.transfer_rowcode import RowFunction, compile_rows
@@ -34,7 +34,6 @@ from reftrack.services.transfer_write import stored
 if TYPE_CHECKING:
     from reftrack.services.transfer_import import Importer
 
-_LINKED = {"advocate_id": "advocate", "ask_id": "ask", "referral_id": "referral"}
 Items = list[csvio.Record | csvio.BadRow]
 
 
@@ -80,10 +79,11 @@ class FastLane:
         self.columns = importer.writer.columns
         at = {column: i for i, column in enumerate(self.columns)}
         self.id_at = at["id"]
+        # the ids a row points at and their tables (referred_by: deferred or general path)
         self.links = [
-            (at[column], _LINKED[column], column)
-            for column in _LINKED
-            if column in at and importer.kind != "advocates"
+            (at[column], table_of(linked).name)
+            for column, linked in LINKS[importer.kind].items()
+            if column != "referred_by"
         ]
         self.referred_at = at.get("referred_by")
         self.advocate_at = at.get("advocate_id")
@@ -251,7 +251,7 @@ class FastLane:
             return None  # an advocate by name: the general path looks it up
         new = {**self.importer.defaults, **item.blanks, **item.values}
         new["created_at"] = new["updated_at"] = now
-        if "owner" not in self.table.plan.fields:
+        if not self.importer.has_owner_column:
             new["owner"] = self.importer.context.owner
         return tuple(stored(new.get(column)) for column in self.columns)
 
@@ -273,18 +273,17 @@ class FastLane:
 
     def _links_exist(self, rows: list[tuple[Any, ...]]) -> bool:
         connection = self.importer.connection
-        for at, table, _ in self.links:
+        for at, table in self.links:
             ids = set(map(itemgetter(at), rows))
             ids.discard(None)
-            listed = list(ids)
-            for start in range(0, len(listed), 10_000):
-                part = listed[start : start + 10_000]
-                marks = ", ".join("?" * len(part))
-                found = connection.exec_driver_sql(
-                    f"SELECT count(*) FROM {table} WHERE id IN ({marks})", tuple(part)
-                ).scalar()
-                if found != len(part):
-                    return False
+            if not ids:
+                continue
+            marks = ", ".join("?" * len(ids))  # at most a chunk's: within SQLite's limit
+            found = connection.exec_driver_sql(
+                f"SELECT count(*) FROM {table} WHERE id IN ({marks})", tuple(ids)
+            ).scalar()
+            if found != len(ids):
+                return False
         return True
 
     def _write(self, rows: list[tuple[Any, ...]], ids: list[int], now: str) -> None:
