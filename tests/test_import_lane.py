@@ -112,7 +112,9 @@ def _valid(kind: str, column: str) -> list[str]:
 
 def _table(kind: str, header: list[str], cells: list[str]) -> csvio.Table:
     text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
+    # every cell quoted: csv leaves a lone carriage return unquoted, which would split the
+    # row in two when read back, and the two paths would then see different rows
+    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     writer.writerow(cells)
     raw = io.BytesIO(text.getvalue().encode("utf-8", "surrogatepass"))
