@@ -4,7 +4,7 @@
     python bench/bench_scale.py --quick    # 20,000 rows, about a minute
     python bench/bench_scale.py --keep DIR # keep the CSV files and databases for profiling
 
-Builds its files and databases the way a user would: canonical CSVs (PRODUCT.md §7, with
+Builds its files and databases the way a user would: canonical CSVs (docs/formats.md, with
 ids, five years of dates in the order of the ids, most follow-ups done and a handful due
 or overdue today) loaded by `reftrack import advocates|asks|referrals|followups FILE`.
 A big book (ROWS referrals, ROWS follow-ups, ROWS/2 asks, ROWS/50 advocates) and a small
@@ -79,7 +79,7 @@ db.commit()
 """
 
 
-# The canonical columns of PRODUCT.md §7 (reftrack.records may add more; these are the file's)
+# The canonical columns of docs/formats.md (reftrack.records may add more; these are the file's)
 COLUMNS = {
     "advocates": "id name company email phone tags nps nps_on customer_since source referred_by"
     " last_milestone_on last_complaint_on archived notes",

@@ -1,4 +1,4 @@
-"""`reftrack advocate …` and finding a record by name (PRODUCT.md §3, §5)."""
+"""`reftrack advocate …` and finding a record by name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`reftrack ask …`: logging asks, their outcomes and the guard (PRODUCT.md §4, §5).
+"""`reftrack ask …`: logging asks, their outcomes and the guard (docs/rules.md).
 
 The cadences in depth live in test_rules.py; here the commands and what they store.
 """

@@ -1,5 +1,5 @@
 """Bad input gets one clear line, the right exit code, no traceback, nothing written
-(PRODUCT.md §10)."""
+(README: bad input is one line and an exit code)."""
 
 from __future__ import annotations
 

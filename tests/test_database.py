@@ -1,5 +1,5 @@
 """The database itself: pragmas, constraints in the schema, migrations, write locking
-(PRODUCT.md §3, §10; STYLE.md habit 7)."""
+(STYLE.md habit 7)."""
 
 from __future__ import annotations
 

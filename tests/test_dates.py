@@ -1,4 +1,4 @@
-"""Dates as the user types them (PRODUCT.md §5) and the REFTRACK_TODAY clock."""
+"""Dates as the user types them (README: Dates) and the REFTRACK_TODAY clock."""
 
 from __future__ import annotations
 

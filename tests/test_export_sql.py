@@ -1,6 +1,6 @@
-"""Export on SQLite makes every cell in SQL (services/transfer_export.py): it must write
+"""Export on SQLite makes every cell in SQL (transfer/fast/export_sql.py): it must write
 byte for byte what the engine-agnostic path writes (``records.*_row`` through
-``csvio.write_csv``, the path PostgreSQL takes), for any text a record may hold."""
+``writing.write_csv``, the path PostgreSQL takes), for any text a record may hold."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reftrack import csvio, records
+from reftrack import records
 from reftrack.db import open_database
+from reftrack.files import writing
 from reftrack.models import Advocate, Ask, FollowUp, Referral
-from reftrack.services import transfer_export
-from reftrack.services.transfer import KINDS, export_rows
+from reftrack.records import KINDS
+from reftrack.transfer.export import export_rows
+from reftrack.transfer.fast import export_sql
 
 _TEXT = st.one_of(
     st.none(),
@@ -31,8 +33,8 @@ def _both(path: Path, kind: str) -> tuple[str, str]:
         with database.session() as session:
             connection = session.connection()
             fast, general = io.StringIO(), io.StringIO()
-            written = transfer_export.write_csv(connection, kind, fast)
-            expected = csvio.write_csv(
+            written = export_sql.write_csv(connection, kind, fast)
+            expected = writing.write_csv(
                 general, records.COLUMNS[kind], export_rows(connection, kind=kind)
             )
             assert written == expected
@@ -118,7 +120,7 @@ def test_sql_cells_are_the_cells_of_the_general_path(
 
 @pytest.mark.parametrize("carriage", [False, True], ids=["in SQL", "carriage return"])
 def test_guarded_cells_and_both_ways_of_writing(tmp_path: Path, carriage: bool) -> None:
-    """Without a CR the rows go straight from the cursor; with one, through csvio."""
+    """Without a CR the rows go straight from the cursor; with one, through files.writing."""
     path = tmp_path / "book.db"
     texts = ["=SUM(A1)", "+31 6 1234", "-x", "@me", "'t Hart", "plain", None]
     _seed(path, [*texts, "line\rbreak" if carriage else "line\nbreak"], 5, False)

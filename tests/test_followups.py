@@ -1,4 +1,4 @@
-"""`reftrack followup …`, and the CSV/JSON columns of every list (PRODUCT.md §5, §7)."""
+"""`reftrack followup …`, and the CSV/JSON columns of every list (docs/formats.md)."""
 
 from __future__ import annotations
 
@@ -185,7 +185,7 @@ def test_snooze_to_a_bad_date(cli: Any, cli_json: Any, anna: dict[str, Any]) -> 
     assert cli_json("followup", "list")[0]["due_on"] == "2026-03-10"
 
 
-# --- the canonical columns of every list (a literal copy of PRODUCT.md §7) ---------------
+# --- the canonical columns of every list (a literal copy of docs/formats.md) ---------------
 
 SECTION_7 = {
     "advocates": (

@@ -8,8 +8,8 @@ import pytest
 from icalendar import Calendar
 
 from reftrack.db import open_database, resolve_url
-from reftrack.ics import calendar_bytes, follow_up_uid
-from reftrack.services.due import due_items
+from reftrack.files.ics import calendar_bytes, follow_up_uid
+from reftrack.services.due import calendar_entries, due_items
 from tests.conftest import Invoke
 
 pytestmark = pytest.mark.both_engines
@@ -22,8 +22,8 @@ def test_open_follow_ups_become_all_day_events(cli: Invoke, db_path) -> None:  #
     with database.session() as session:
         items = due_items(session, as_of=date(2026, 3, 16), until=date(2026, 12, 31))
     database.engine.dispose()
-    first = calendar_bytes(items)
-    second = calendar_bytes(items)
+    first = calendar_bytes(calendar_entries(items))
+    second = calendar_bytes(calendar_entries(items))
     events = Calendar.from_ical(first).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == [
         "Thank Anna de Vries for introducing Piet Bakker",

@@ -1,7 +1,7 @@
-"""The fast lane of an import (services/transfer_lane.py, transfer_rowcode.py) on SQLite.
+"""The fast lane of an import (transfer/fast/lane.py, rowcode.py) on SQLite.
 
 It may only ever do what the general path would: the compiled row function agrees with
-``csvio.convert`` on every cell it accepts (hypothesis), a book imported through the lane
+``tables.convert`` on every cell it accepts (hypothesis), a book imported through the lane
 is the same as one imported without it, and every case the lane cannot decide (a match, a
 repeat, ids out of order, a bad row) falls back without losing a row, a line number or an
 index.
@@ -23,15 +23,25 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reftrack import csvio
-from reftrack.csvio_fields import KINDS, Choice, _flag, _id, _money, _nps, defaults
 from reftrack.db import open_database
+from reftrack.files import tables
+from reftrack.files.fields import (
+    FIELDS,
+    Choice,
+    defaults,
+    parse_amount,
+    parse_flag,
+    parse_id,
+    parse_nps,
+)
 from reftrack.models import utcnow
-from reftrack.services import transfer_feed, transfer_keys, transfer_lane
-from reftrack.services.transfer import import_tables
-from reftrack.services.transfer_common import table_of
-from reftrack.services.transfer_rowcode import compile_rows
-from reftrack.services.transfer_write import stored
+from reftrack.transfer import keys as transfer_keys
+from reftrack.transfer.common import table_of
+from reftrack.transfer.fast import feed as transfer_feed
+from reftrack.transfer.fast import lane as transfer_lane
+from reftrack.transfer.fast.rowcode import compile_rows
+from reftrack.transfer.imports import import_tables
+from reftrack.transfer.write import stored
 from tests.conftest import Invoke
 
 CANONICAL = {
@@ -90,27 +100,27 @@ _TRICKY = [
 
 
 def _valid(kind: str, column: str) -> list[str]:
-    spec = next((f for f in KINDS[kind] if f.name == column), None)
+    spec = next((f for f in FIELDS[kind] if f.name == column), None)
     parse = spec.parse if spec else None
     blank = [] if spec is not None and spec.required else [""]
     if column == "advocate_id" and kind != "followups":
         blank = []
     if spec is not None and parse is None:
         return ["2026-03-16", "2024-02-29", "1999-12-31", *blank]
-    if parse is _id:
+    if parse is parse_id:
         return ["1", "42", "12345", *blank]
-    if parse is _nps:
+    if parse is parse_nps:
         return ["0", "7", "10", *blank]
-    if parse is _flag:
+    if parse is parse_flag:
         return ["true", "false", *blank]
-    if parse is _money:
+    if parse is parse_amount:
         return ["12500", "12500.50", "0", *blank]
     if isinstance(parse, Choice):
         return [*parse.allowed, *blank]
     return ["Ann", "Jan 't Hart", "a;b", 'said "hi"\nthen left', *(blank or ["x"])]
 
 
-def _table(kind: str, header: list[str], cells: list[str]) -> csvio.Table:
+def _table(kind: str, header: list[str], cells: list[str]) -> tables.Table:
     text = io.StringIO()
     # every cell quoted: csv leaves a lone carriage return unquoted, which would split the
     # row in two when read back, and the two paths would then see different rows
@@ -118,13 +128,13 @@ def _table(kind: str, header: list[str], cells: list[str]) -> csvio.Table:
     writer.writerow(header)
     writer.writerow(cells)
     raw = io.BytesIO(text.getvalue().encode("utf-8", "surrogatepass"))
-    return csvio.open_table(raw, csvio.Options(kind, delimiter=","), name="t.csv")
+    return tables.open_table(raw, tables.Options(kind, delimiter=","), name="t.csv")
 
 
-def _general(kind: str, table: csvio.Table, owner: str | None, now: str) -> Any:
+def _general(kind: str, table: tables.Table, owner: str | None, now: str) -> Any:
     """What the general path would insert for the table's one row (None: it would not)."""
     items = list(table)
-    if len(items) != 1 or not isinstance(items[0], csvio.Record):
+    if len(items) != 1 or not isinstance(items[0], tables.Record):
         return None
     record = items[0]
     new = {**defaults(kind), **record.blanks, **record.values, "created_at": now, "updated_at": now}
@@ -379,7 +389,7 @@ def test_a_link_to_nothing_sends_the_chunk_to_the_general_path_and_its_error(
     assert cli("--db", str(db), "ask", "list").stdout.count("2026-03") == 0
 
 
-# --- the helper process that reads large files (services/transfer_feed.py) --------------
+# --- the helper process that reads large files (transfer/fast/feed.py) --------------
 
 
 def _children() -> list[int]:
@@ -450,7 +460,7 @@ def test_the_progress_bar_sees_what_the_helper_has_read(tmp_path: Path) -> None:
     seen: list[int] = []
     try:
         with source.open("rb") as binary, database.session(write=True) as session:
-            table = csvio.open_table(binary, csvio.Options("advocates"), name="book.csv")
+            table = tables.open_table(binary, tables.Options("advocates"), name="book.csv")
             import_tables(
                 session,
                 tables={"advocates": table},

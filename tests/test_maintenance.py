@@ -97,3 +97,15 @@ def test_doctor_exits_1_on_broken_links(cli: Invoke, db_path: Path) -> None:
     result = cli("doctor")
     assert result.exit_code == 1
     assert "1 rows point at records that do not exist" in result.stderr
+
+
+def test_doctor_counts_every_table_of_the_schema() -> None:
+    """The registry of kinds (records.KINDS) and the models describe the same tables."""
+    from sqlmodel import SQLModel
+
+    from reftrack import models  # noqa: F401 - defines the tables
+    from reftrack.records import KINDS
+    from reftrack.services.maintenance import TABLES
+
+    assert set(TABLES) == set(SQLModel.metadata.tables)
+    assert {kind.table for kind in KINDS.values()} <= set(TABLES)

@@ -1,4 +1,4 @@
-"""`reftrack metrics`: every key of PRODUCT.md §6 computed by hand on a small dated book.
+"""`reftrack metrics`: every key of docs/metrics.md computed by hand on a small dated book.
 
 The period under test is February 2026 ([2026-02-01, 2026-02-28]). Each kind of record has
 one on ``since``, one on ``until`` (both count) and one a day outside (does not count).

@@ -1,4 +1,4 @@
-"""The rules of PRODUCT.md §4, walked through time with REFTRACK_TODAY.
+"""The rules of docs/rules.md, walked through time with REFTRACK_TODAY.
 
 Each test fails if its rule breaks: a wrong due date, a second pending contact, a
 follow-up that should have closed itself and did not.

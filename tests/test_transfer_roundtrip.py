@@ -1,4 +1,4 @@
-"""Export → import gives back the same records, ids and links kept (PRODUCT.md §7)."""
+"""Export → import gives back the same records, ids and links kept (docs/formats.md)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
+from reftrack import records
 from tests.conftest import Invoke
 
 pytestmark = pytest.mark.both_engines
 
-KINDS = ("advocates", "asks", "referrals", "followups")
+KINDS = tuple(records.KINDS)  # in the order `export all` writes them
 
 
 def ok(result: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Settings: every number of the rules (PRODUCT.md §4) and the currency, from config.toml.
+"""Settings: every number of the rules (docs/rules.md) and the currency, from config.toml.
 
 ``<user_config_dir>/config.toml`` (or ``REFTRACK_CONFIG``) may set any of them; the rest keep
 their defaults. ``reftrack config show`` prints each effective value and where it came from.

@@ -98,3 +98,11 @@ def segment_of(nps: int | None) -> Segment:
 
 def values(enum: type[StrEnum]) -> list[str]:
     return [member.value for member in enum]
+
+
+class OutputFormat(StrEnum):
+    """``--format``: a table for people, csv or json for scripts."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"

@@ -11,7 +11,8 @@ class ExitCode(IntEnum):
     OK = 0
     ERROR = 1
     USAGE = 2
-    OVERDUE = 3
+    OVERDUE = 3  # `due --exit-code`: something is overdue (not an error)
+    INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT (128 + 2)
 
 
 class ReftrackError(Exception):
@@ -37,7 +38,7 @@ class InvalidInputError(ReftrackError):
 
 
 class RuleRefusedError(ReftrackError):
-    """A rule of PRODUCT.md §4 refused the action; ``--force`` overrides."""
+    """A rule (docs/rules.md) refused the action; ``--force`` overrides."""
 
 
 class DatabaseError(ReftrackError):

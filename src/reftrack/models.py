@@ -1,4 +1,4 @@
-"""The tables (PRODUCT.md §3) and the shapes services accept.
+"""The tables (the data model; columns in docs/formats.md) and the shapes services accept.
 
 Enumerations and ranges are enforced by the database with CHECK constraints, not only
 here: a row written by an import, an older version or a hand-made SQL statement obeys
@@ -8,6 +8,7 @@ them too. Money is integer minor units (``value_cents``); dates are calendar dat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
@@ -193,3 +194,17 @@ class FollowUp(Logged, table=True):
     note: str | None = None
     done_on: date | None = None
     outcome: str | None = None
+
+
+@dataclass
+class Profile:
+    """One advocate with its history, as `advocate show` presents it."""
+
+    advocate: Advocate
+    scores: list[NpsScore]
+    events: list[AdvocateEvent]
+    asks: list[Ask]
+    referrals: list[Referral]
+    open_follow_ups: list[FollowUp]
+    referred_by: Referral | None
+    referrer_name: str | None

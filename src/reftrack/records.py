@@ -1,11 +1,15 @@
-"""Canonical rows (PRODUCT.md §7): the CSV header and the keys of ``--format json``.
+"""The record kinds and their canonical rows: the CSV header and the keys of
+``--format json`` (docs/formats.md).
 
-One place defines the columns of each kind and how a record becomes a row, so lists,
-export and import agree.
+One place defines the kinds (``KINDS``: names, tables, columns, links, in the order that
+keeps links valid) and how a record becomes a row, so lists, export, import, doctor and
+the tests agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from reftrack.dates import iso
@@ -75,12 +79,67 @@ FOLLOWUP_COLUMNS = [
     "owner",
 ]
 
-COLUMNS = {
-    "advocates": ADVOCATE_COLUMNS,
-    "asks": ASK_COLUMNS,
-    "referrals": REFERRAL_COLUMNS,
-    "followups": FOLLOWUP_COLUMNS,
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record, as commands, files and tables name it."""
+
+    name: str  # plural, as commands and file names say it: "followups"
+    noun: str  # one record, in messages: "follow-up"
+    table: str  # its SQL table
+    columns: tuple[str, ...]  # the canonical row
+    links: Mapping[str, str] = field(default_factory=dict)  # link column → the kind it names
+    name_field: str | None = None  # the column a person's name goes to (First + Last Name)
+
+
+# In the order that keeps links valid: import writes them so, export all lists them so.
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "advocates",
+            "advocate",
+            "advocate",
+            tuple(ADVOCATE_COLUMNS),
+            {"referred_by": "referrals"},
+            "name",
+        ),
+        Kind("asks", "ask", "ask", tuple(ASK_COLUMNS), {"advocate_id": "advocates"}),
+        Kind(
+            "referrals",
+            "referral",
+            "referral",
+            tuple(REFERRAL_COLUMNS),
+            {"advocate_id": "advocates", "ask_id": "asks"},
+            "prospect",
+        ),
+        Kind(
+            "followups",
+            "follow-up",
+            "follow_up",
+            tuple(FOLLOWUP_COLUMNS),
+            {"advocate_id": "advocates", "ask_id": "asks", "referral_id": "referrals"},
+        ),
+    )
 }
+COLUMNS = {name: list(kind.columns) for name, kind in KINDS.items()}
+CHUNK = 2000  # rows read, written or streamed at a time by import and export
+
+
+def cell(value: Any) -> str:
+    """A value as a CSV cell: None is empty, flags are true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def json_value(value: Any) -> Any:
+    """A value as JSON has it: dates and other objects as their text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
 
 
 def advocate_row(advocate: Any) -> dict[str, Any]:

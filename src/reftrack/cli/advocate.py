@@ -136,12 +136,12 @@ def show(
 
     Example: reftrack advocate show anna
     """
-    from reftrack.cli import profile_view
+    from reftrack.render import profile
     from reftrack.services import advocates, lookup
 
     with common.read_session() as session:
         found = advocates.profile(session, advocate=lookup.advocate(session, advocate))
-    profile_view.show(found, fmt, currency=common.settings().currency)
+    profile.show(found, fmt, currency=common.settings().currency)
 
 
 @app.command("edit")

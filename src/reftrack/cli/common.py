@@ -7,24 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from reftrack import dates
+from reftrack.enums import OutputFormat
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from reftrack.config import Settings
     from reftrack.db import Database
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 FormatOption = Annotated[
@@ -53,6 +47,14 @@ def reset(db_option: str | None) -> None:
     state.settings = None
     state.database = None
     render.reset_consoles()
+
+
+def use_database(db_option: str) -> None:
+    """Switch this invocation to another database (``demo`` shows the one it made)."""
+    if state.database is not None:
+        state.database.engine.dispose()
+    state.db_option = db_option
+    state.database = None
 
 
 def settings() -> Settings:
@@ -116,6 +118,24 @@ def write_session() -> Iterator[Session]:
     new records are stamped with who logged them."""
     with database().session(write=True, owner=user()) as session:
         yield session
+
+
+@contextmanager
+def bulk_write_session() -> Iterator[Session]:
+    """``write_session`` for an import. A new SQLite file is written in rollback-journal
+    mode and turned to WAL after the commit: each page is written once, not to the WAL and
+    again at the checkpoint (~1.5 s at 1M rows). Anyone opening the file meanwhile waits
+    for the import, as for any writer."""
+    from reftrack.db import sqlite_path, use_wal
+
+    path = sqlite_path(database_url())
+    new_file = path is not None and not path.exists() and state.database is None
+    if new_file:
+        database(wal=False)
+    with write_session() as session:
+        yield session
+    if new_file:
+        use_wal(database())
 
 
 def today() -> date:

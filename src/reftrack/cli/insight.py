@@ -1,4 +1,4 @@
-"""Insight: `next`, `metrics`, `tree`, `today`. Thin: parse → call a service → render."""
+"""Insight: `next`, `metrics`, `today`. Thin: parse → call a service → render."""
 
 from __future__ import annotations
 
@@ -54,19 +54,6 @@ EXCLUDED_TABLE = [
     ("eligible_from", "eligible from"),
     ("reasons", "why not now"),
 ]
-TREE_COLUMNS = [
-    "id",
-    "name",
-    "company",
-    "parent_id",
-    "parent",
-    "depth",
-    "referral_id",
-    "joined_on",
-    "descendants",
-    "won_value",
-    "branch_won_value",
-]
 HEADLINE_KEYS = ["asks", "referrals", "won", "won_value", "ask_yield"]
 
 
@@ -114,7 +101,8 @@ def next_(
 
     Example: reftrack next --limit 5 --all
     """
-    from reftrack import render, render_charts
+    from reftrack import render
+    from reftrack.render import charts
     from reftrack.services.suggest import suggest
 
     today = common.today()
@@ -141,7 +129,7 @@ def next_(
         empty=f"nobody to ask on {today}; see reftrack next --all for why",
     )
     if all_:
-        render_charts.gap()
+        charts.gap()
         render.print_table(excluded, EXCLUDED_TABLE, title="Not now", empty="nobody is held back")
     if ranked:
         render.message('log it: reftrack ask add NAME --channel phone --target "…"')
@@ -167,7 +155,7 @@ def metrics(
 ) -> None:
     """Is asking working? Referral-rate metrics over a period (default the last 90 days).
 
-    Dates: ISO, today, -3m, … Definitions: PRODUCT.md §6 (rates are fractions in JSON).
+    Dates: ISO, today, -3m, … Definitions: docs/metrics.md (rates are fractions in JSON).
 
     Example: reftrack metrics --period quarter --by channel
     """
@@ -227,88 +215,32 @@ def _flatten(data: dict[str, Any]) -> dict[str, Any]:
 def _metrics_table(
     data: dict[str, Any], trend: list[Any], rows: list[dict[str, Any]], by: By | None
 ) -> None:
-    from reftrack import render, render_charts
+    from reftrack import render
+    from reftrack.render import charts
 
     currency = common.settings().currency
     title = f"Metrics {data['since']} … {data['until']}"
-    render_charts.headline(title, render_charts.metrics_pairs(data, currency))
-    render_charts.gap()
-    render_charts.funnel(
+    charts.headline(title, charts.metrics_pairs(data, currency))
+    charts.gap()
+    charts.funnel(
         "Funnel", [("asks", data["asks"]), ("referrals", data["referrals"]), ("won", data["won"])]
     )
     months = trend[-24:]
     if months:
-        render_charts.gap()
-        render_charts.bars(
+        charts.gap()
+        charts.bars(
             "Referrals by month" + (" (last 24)" if len(trend) > 24 else ""),
             [(m.key, m.referrals, f"{m.referrals}  ({m.asks} asks, {m.won} won)") for m in months],
         )
     if by in (By.advocate, By.channel, By.owner):
-        render_charts.gap()
+        charts.gap()
         for row in rows:
-            row["won_value"] = render_charts.money_text(row["won_value"], currency)
-            row["ask_yield"] = render_charts.pct(row["ask_yield"])
+            row["won_value"] = charts.money_text(row["won_value"], currency)
+            row["ask_yield"] = charts.pct(row["ask_yield"])
         columns = (
             [(k, by.value if k == "key" else k.replace("_", " ")) for k in rows[0]] if rows else []
         )
         render.print_table(rows, columns, title=f"By {by.value}", empty=f"nothing by {by.value}")
-
-
-def tree(
-    advocate: Annotated[
-        str | None,
-        typer.Argument(help="Start from this advocate (name or id); default: every root."),
-    ] = None,
-    fmt: FormatOption = OutputFormat.table,
-) -> None:
-    """Who referred whom: chains of won referrals that became advocates, with each branch's
-    size and won value.
-
-    Example: reftrack tree "Anna de Vries"
-    """
-    from reftrack import render, render_charts
-    from reftrack.services import lookup
-    from reftrack.services.tree import chains
-
-    with common.read_session() as session:
-        start = lookup.advocate(session, advocate) if advocate is not None else None
-        forest = chains(session, advocate=start)
-    if fmt is OutputFormat.json:
-        roots = [{**root.as_dict(), "ancestors": forest.ancestors} for root in forest.roots]
-        render.write_object(roots)
-        return
-    if fmt is OutputFormat.csv:
-        render.emit(
-            [_tree_row(d, n, p) for root in forest.roots for d, n, p in root.walk()],
-            TREE_COLUMNS,
-            "csv",
-        )
-        return
-    if not forest.roots:
-        render.message(
-            "no referral chains yet: a won referral becomes an advocate with "
-            "reftrack referral move R won --make-advocate"
-        )
-        return
-    title = None
-    if forest.ancestors:
-        title = f"{forest.roots[0].name}, referred by " + " ← ".join(forest.ancestors)
-    currency = common.settings().currency
-    render_charts.tree(
-        forest.roots, lambda node: render_charts.chain_label(node, currency), title=title
-    )
-
-
-def _tree_row(depth: int, node: Any, parent: Any) -> dict[str, Any]:
-    row = node.as_dict()
-    row.pop("children")
-    row.pop("archived")
-    return {
-        **row,
-        "parent_id": parent.advocate_id if parent else None,
-        "parent": parent.name if parent else None,
-        "depth": depth,
-    }
 
 
 def today_(
@@ -368,23 +300,24 @@ def _today_screen(
     this: dict[str, Any],
     last: dict[str, Any],
 ) -> None:
-    from reftrack import render, render_charts
+    from reftrack import render
+    from reftrack.render import charts
 
-    render_charts.line(f"Today: {day:%A} {day}")
+    charts.line(f"Today: {day:%A} {day}")
     overdue = sum(1 for row in due if row["overdue"])
-    render_charts.section(f"Due ({len(due)}, {overdue} overdue)")
+    charts.section(f"Due ({len(due)}, {overdue} overdue)")
     if due:
         render.print_table(
             due, [("id", "id"), ("when", "when"), ("action", "what to do")], highlight="overdue"
         )
     else:
-        render_charts.line("nothing due today")
-    render_charts.section("Ask next")
+        charts.line("nothing due today")
+    charts.section("Ask next")
     if ask:
         render.print_table(ask, NEXT_TABLE)
     else:
-        render_charts.line("nobody to ask today (reftrack next --all says why)")
-    render_charts.section("This month against last month")
+        charts.line("nobody to ask today (reftrack next --all says why)")
+    charts.section("This month against last month")
     currency = common.settings().currency
     this_label = f"{day:%B} to {day.day}"
     last_label = f"{date.fromisoformat(last['since']):%B}"
@@ -392,10 +325,10 @@ def _today_screen(
     for key in HEADLINE_KEYS:
         now, before = this[key], last[key]
         if key == "won_value":
-            now = render_charts.money_text(now, currency)
-            before = render_charts.money_text(before, currency)
+            now = charts.money_text(now, currency)
+            before = charts.money_text(before, currency)
         elif key == "ask_yield":
-            now, before = render_charts.pct(now), render_charts.pct(before)
+            now, before = charts.pct(now), charts.pct(before)
         rows.append({"metric": key.replace("_", " "), "this": now, "last": before})
     render.print_table(rows, [("metric", ""), ("this", this_label), ("last", last_label)])
 
@@ -404,5 +337,4 @@ def register(app: typer.Typer) -> None:
     """Add the insight commands to the root app."""
     app.command("next")(next_)
     app.command("metrics")(metrics)
-    app.command("tree")(tree)
     app.command("today")(today_)

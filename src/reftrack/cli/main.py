@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from difflib import get_close_matches
 from typing import Annotated, Any
 
 import typer
@@ -28,7 +29,7 @@ COMMAND_MODULES = {
     "due": "reports",
     "next": "insight",
     "metrics": "insight",
-    "tree": "insight",
+    "tree": "tree",
     "today": "insight",
     "import": "transfer",
     "export": "transfer",
@@ -42,15 +43,34 @@ NOUNS = ("advocate", "ask", "referral", "followup")
 
 class ReftrackGroup(TyperGroup):
     """Converts every ReftrackError and usage error, anywhere below, to one line on stderr
-    and its exit code: scripts get a stable shape, people get the fix. Its sub-commands
-    are built on first use (LazyCommands)."""
+    and its exit code: scripts get a stable shape, people get the fix.
 
-    def __init__(self, **settings: Any) -> None:
-        super().__init__(**settings)
-        self.commands = LazyCommands()
+    Its sub-commands load lazily, as Click documents lazy groups: ``list_commands`` names
+    them for nothing (completion and `--help` start there), ``get_command`` imports and
+    builds only the module that holds the one asked for.
+    """
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(self.commands)  # names only: completion builds just what matches
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        module_name = COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return None
+        if cmd_name not in self.commands:
+            self.commands.update(_build([module_name]))
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """Typer's, with "did you mean" drawn from every name, not just the ones built."""
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as error:
+            close = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close and "Did you mean" not in error.message:
+                suggestions = ", ".join(repr(name) for name in close)
+                error.message = f"{error.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -73,7 +93,7 @@ class ReftrackGroup(TyperGroup):
             from reftrack import render
 
             render.message("interrupted: the transaction was rolled back; nothing was written")
-            raise typer.Exit(130) from None
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
 EPILOG = """Examples:
@@ -149,70 +169,6 @@ def _build(module_names: Iterable[str]) -> dict[str, Any]:
         _install(holder, module_name)
     group: Any = typer.main.get_command(holder)  # a TyperGroup: the holder has a callback
     return dict(group.commands)
-
-
-class LazyCommands(dict[str, Any]):
-    """The root's sub-commands, each built from its module when first looked up.
-
-    Names (iteration, ``in``, ``len``) cost nothing; ``get``/``[]`` build one module's
-    commands; ``items``/``values`` build them all (``--help``, the help tests). A name not
-    in COMMAND_MODULES is still found: the lookup then builds every module.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.complete = False
-
-    def _load(self, module_names: Iterable[str]) -> None:
-        for name, command in _build(module_names).items():
-            super().setdefault(name, command)
-
-    def _load_all(self) -> None:
-        """Every command, in the order of COMMAND_MODULES; ones already built are kept."""
-        if self.complete:
-            return
-        built = _build(COMMAND_MODULES.values())
-        merged = {name: super(LazyCommands, self).get(name, cmd) for name, cmd in built.items()}
-        merged.update({name: cmd for name, cmd in super().items() if name not in merged})
-        super().clear()
-        super().update(merged)
-        self.complete = True
-
-    def get(self, name: str, default: Any = None) -> Any:
-        if not super().__contains__(name):
-            if name in COMMAND_MODULES:
-                self._load([COMMAND_MODULES[name]])
-            else:
-                self._load_all()
-        return super().get(name, default)
-
-    def __getitem__(self, name: str) -> Any:
-        found = self.get(name)
-        if found is None:
-            raise KeyError(name)
-        return found
-
-    def __contains__(self, name: object) -> bool:
-        return name in COMMAND_MODULES or (isinstance(name, str) and self.get(name) is not None)
-
-    def __iter__(self) -> Iterator[str]:
-        if self.complete:
-            return iter(self.keys())
-        return iter(COMMAND_MODULES)
-
-    def __len__(self) -> int:
-        return len(list(iter(self)))
-
-    def keys(self) -> Any:
-        return super().keys() if self.complete else dict.fromkeys(COMMAND_MODULES).keys()
-
-    def items(self) -> Any:
-        self._load_all()
-        return super().items()
-
-    def values(self) -> Any:
-        self._load_all()
-        return super().values()
 
 
 def run() -> None:

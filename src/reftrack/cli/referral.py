@@ -142,14 +142,12 @@ def show(referral: ReferralArg, fmt: FormatOption = OutputFormat.table) -> None:
     Example: reftrack referral show "Piet Bakker"
     """
     from reftrack import render
-    from reftrack.models import Advocate
     from reftrack.records import followup_row, referral_row
-    from reftrack.services import followups, lookup
+    from reftrack.services import followups, lookup, referrals
 
     with common.read_session() as session:
         found = lookup.referral(session, referral)
-        advocate = session.get(Advocate, found.advocate_id)
-        name = advocate.name if advocate else None
+        name = referrals.referrer_name(session, referral=found)
         row = referral_row(found, name)
         steps = [
             followup_row(v.follow_up, name, found.prospect)

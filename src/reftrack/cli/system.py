@@ -53,8 +53,7 @@ def demo(
         "  reftrack advocate list --segment promoter\n"
         "  reftrack referral list --open\n\n"
     )
-    common.state.db_option = str(path)
-    common.state.database = None
+    common.use_database(str(path))
     render.message("the demo's morning screen (reftrack today):")
     from reftrack.cli.insight import today_
 
@@ -82,7 +81,7 @@ def doctor(fmt: FormatOption = OutputFormat.table) -> None:
     """
     from reftrack import render
     from reftrack.config import config_path
-    from reftrack.errors import ExitCode
+    from reftrack.errors import DatabaseError
     from reftrack.services.maintenance import check
 
     health = check(common.database())
@@ -106,8 +105,7 @@ def doctor(fmt: FormatOption = OutputFormat.table) -> None:
     else:
         render.write_object(report)
     if not health.ok:
-        render.message("error: " + "; ".join(health.problems))
-        raise typer.Exit(ExitCode.ERROR)
+        raise DatabaseError("; ".join(health.problems))
 
 
 @config_app.command("show")

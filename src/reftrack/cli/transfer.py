@@ -1,6 +1,6 @@
 """`reftrack import` and `reftrack export`: records to and from CSV and JSON files.
 
-Thin: open the files (reftrack.csvio), call reftrack.services.transfer, report on stderr.
+Thin: open the files (reftrack.files), call reftrack.transfer, report on stderr.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -18,12 +18,11 @@ import typer
 
 from reftrack.cli import common
 from reftrack.errors import InvalidInputError
+from reftrack.records import KINDS
 
 if TYPE_CHECKING:
-    from reftrack.csvio import Table
-    from reftrack.services.transfer import Action, ImportReport
-
-KINDS = ("advocates", "asks", "referrals", "followups")
+    from reftrack.files.tables import Table
+    from reftrack.transfer.common import Action, ImportReport
 
 
 class Kind(StrEnum):
@@ -82,7 +81,7 @@ def export_command(
     ] = ExportFormat.csv,
 ) -> None:
     from reftrack import render
-    from reftrack.services import transfer
+    from reftrack.transfer import export
 
     if fmt is ExportFormat.ics and kind is not Kind.followups:
         raise InvalidInputError("--format ics is for `export followups`; use csv or json")
@@ -95,14 +94,14 @@ def export_command(
             for name in KINDS:
                 path = folder / f"{name}.{fmt.value}"
                 with _output(str(path)) as stream:
-                    done = transfer.export_table(session, kind=name, stream=stream, fmt=fmt.value)
+                    done = export.export_table(session, kind=name, stream=stream, fmt=fmt.value)
                 render.message(f"exported {done.rows} {name} to {path}")
         return
     with common.read_session() as session, _output(target) as stream:
         if fmt is ExportFormat.ics:
             _write_ics(session, stream)
             return
-        done = transfer.export_table(session, kind=kind.value, stream=stream, fmt=fmt.value)
+        done = export.export_table(session, kind=kind.value, stream=stream, fmt=fmt.value)
     if target != "-":
         render.message(f"exported {done.rows} {kind.value} to {target}")
 
@@ -110,11 +109,11 @@ def export_command(
 def _write_ics(session: Any, stream: IO[str]) -> None:
     from datetime import date
 
-    from reftrack.ics import calendar_bytes
-    from reftrack.services.due import due_items
+    from reftrack.files.ics import calendar_bytes
+    from reftrack.services.due import calendar_entries, due_items
 
     items = due_items(session, as_of=common.today(), until=date.max)
-    stream.write(calendar_bytes(items).decode("utf-8"))
+    stream.write(calendar_bytes(calendar_entries(items)).decode("utf-8"))
 
 
 @contextmanager
@@ -201,7 +200,8 @@ def import_command(
         ),
     ] = False,
 ) -> None:
-    from reftrack import csvio, render
+    from reftrack import render
+    from reftrack.files import tables
 
     if new_ids and kind is not Kind.all:
         raise InvalidInputError(
@@ -215,8 +215,8 @@ def import_command(
             f"--preset reads contacts: use it with `import advocates`, not {kind}"
         )
 
-    def options(name: str) -> csvio.Options:
-        return csvio.Options(
+    def options(name: str) -> tables.Options:
+        return tables.Options(
             kind=name,
             preset=preset.value if preset else None,
             mapping=mapping or (),
@@ -227,11 +227,11 @@ def import_command(
 
     with ExitStack() as stack:
         sources = _sources(kind, source)
-        tables = {
-            name: csvio.open_table(stack.enter_context(_input(path)), options(name), name=label)
+        opened = {
+            name: tables.open_table(stack.enter_context(_input(path)), options(name), name=label)
             for name, (path, label) in sources.items()
         }
-        for table in tables.values():
+        for table in opened.values():
             if table.encoding_note:
                 render.message(f"note: {table.encoding_note}")
             if table.unknown:
@@ -240,7 +240,7 @@ def import_command(
                     "(read one with --map 'COLUMN=field')"
                 )
         total = sum(Path(path).stat().st_size for path, _ in sources.values() if path != "-")
-        reports = _run_import(stack, tables, dry_run=dry_run, total=total, new_ids=new_ids)
+        reports = _run_import(stack, opened, dry_run=dry_run, total=total, new_ids=new_ids)
     _summarise(reports, dry_run=dry_run)
 
 
@@ -283,20 +283,16 @@ def _run_import(
     stack: ExitStack, tables: dict[str, Table], *, dry_run: bool, total: int, new_ids: bool
 ) -> list[ImportReport]:
     from reftrack import render
-    from reftrack.db import sqlite_path, use_wal
-    from reftrack.services import transfer
+    from reftrack.transfer.imports import import_tables
 
     on_action = _print_action if dry_run else None
-    progress = _progress_bar(stack, tables, total) if sys.stderr.isatty() else None
-    # A new SQLite file's first import writes in rollback-journal mode, then turns WAL on:
-    # each page is written once, not to the WAL and again at the checkpoint (~1.5 s at 1M
-    # rows). Anyone opening the file meanwhile waits for the import, as for any writer.
-    path = sqlite_path(common.database_url())
-    new_file = path is not None and not path.exists() and common.state.database is None
-    if new_file:
-        common.database(wal=False)
-    with common.write_session() as session:
-        reports = transfer.import_tables(
+    progress = None
+    if sys.stderr.isatty():
+        from reftrack.render.progress import byte_progress
+
+        progress = byte_progress(stack, lambda: sum(t.bytes_read for t in tables.values()), total)
+    with common.bulk_write_session() as session:
+        reports = import_tables(
             session,
             tables=tables,
             today=common.today(),
@@ -319,8 +315,6 @@ def _run_import(
                 f"{total} bad row{'s' * (total != 1)} ({counts}); nothing was imported: "
                 "fix them and run again"
             )
-    if new_file:
-        use_wal(common.database())
     return reports
 
 
@@ -330,20 +324,6 @@ def _print_action(action: Action) -> None:
     sys.stdout.write(
         f"{action.verb:<6}  {action.where}  {noun} #{action.id} {action.label}{changed}\n"
     )
-
-
-def _progress_bar(stack: ExitStack, tables: dict[str, Table], total: int) -> Callable[[], None]:
-    from rich.progress import Progress
-
-    from reftrack import render
-
-    progress = stack.enter_context(Progress(console=render.err(), transient=True))
-    task = progress.add_task("importing", total=total or None)
-
-    def advance() -> None:
-        progress.update(task, completed=sum(t.bytes_read for t in tables.values()))
-
-    return advance
 
 
 def _summarise(reports: list[ImportReport], *, dry_run: bool) -> None:

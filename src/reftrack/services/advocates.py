@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,6 +16,7 @@ from reftrack.models import (
     Ask,
     FollowUp,
     NpsScore,
+    Profile,
     Referral,
     id_of,
     utcnow,
@@ -200,18 +200,6 @@ def list_advocates(
         tags = func.lower(";" + func.coalesce(Advocate.tags, "") + ";")
         query = query.where(tags.like(f"%;{escape_like(wanted)};%", escape="\\"))
     return list(session.exec(query.order_by(func.lower(Advocate.name), col(Advocate.id))).all())
-
-
-@dataclass
-class Profile:
-    advocate: Advocate
-    scores: list[NpsScore]
-    events: list[AdvocateEvent]
-    asks: list[Ask]
-    referrals: list[Referral]
-    open_follow_ups: list[FollowUp]
-    referred_by: Referral | None
-    referrer_name: str | None
 
 
 def profile(session: Session, *, advocate: Advocate) -> Profile:

@@ -12,12 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, bindparam, text
 from sqlmodel import Session
 
 from reftrack.enums import WON_THANK_NOTE, FollowUpKind
+
+if TYPE_CHECKING:
+    from reftrack.files.ics import Entry
 
 # Open follow-ups due by :last with the names needed to say what to do; f.* so that a
 # column added later (owner) comes along. The joined columns carry a prefix.
@@ -156,4 +159,20 @@ def due_items(session: Session, *, as_of: date, until: date | None = None) -> li
     return [
         DueItem(view=v, action=describe(v), days_late=(as_of - v.follow_up.due_on).days)
         for v in open_views(session, due_until=last)
+    ]
+
+
+def calendar_entries(items: list[DueItem]) -> list[Entry]:
+    """The items as calendar events (``export followups --format ics``)."""
+    from reftrack.files.ics import Entry  # icalendar: not for every `due`
+
+    return [
+        Entry(
+            follow_up_id=item.view.follow_up.id,
+            due_on=item.view.follow_up.due_on,
+            kind=item.view.follow_up.kind,
+            summary=item.action,
+            note=item.view.follow_up.note,
+        )
+        for item in items
     ]

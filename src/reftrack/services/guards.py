@@ -1,4 +1,4 @@
-"""The guards of PRODUCT.md §4: when an ask would be pushy or badly timed.
+"""The ask guards (docs/rules.md): when an ask would be pushy or badly timed.
 
 ``guard_refusals`` is a pure function over one advocate's facts, so `ask add` (one advocate,
 ``ask_refusals``) and `next` (every advocate, facts read in bulk) refuse exactly alike.

@@ -11,8 +11,16 @@ from sqlalchemy.engine import Engine
 
 from reftrack.db import SCHEMA_HEAD, Database, sqlite_path
 from reftrack.errors import DatabaseError, InvalidInputError
+from reftrack.records import KINDS
 
-TABLES = ("advocate", "nps_score", "advocate_event", "ask", "referral", "follow_up")
+# Every table of the schema, each record kind's (records.KINDS) and the advocates' history
+# beside it; doctor counts them in this order.
+TABLES = (
+    KINDS["advocates"].table,
+    "nps_score",
+    "advocate_event",
+    *(kind.table for name, kind in KINDS.items() if name != "advocates"),
+)
 
 
 def backup(database: Database, target: Path) -> int:

@@ -1,4 +1,4 @@
-"""Referral-rate metrics (PRODUCT.md §6), each one SQL aggregate over an indexed date range.
+"""Referral-rate metrics (docs/metrics.md), each one SQL aggregate over an indexed date range.
 
 Nothing here loads rows into Python: counts and sums are COUNT/SUM/CASE in the database;
 the median days to win fetches at most two values (ORDER BY … LIMIT 2 OFFSET n/2). Two

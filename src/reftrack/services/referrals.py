@@ -131,3 +131,9 @@ def list_referrals(
         query.order_by(col(Referral.received_on).desc(), col(Referral.id).desc())
     ).all()
     return [(referral, name) for referral, name in rows]
+
+
+def referrer_name(session: Session, *, referral: Referral) -> str | None:
+    """The name of the advocate who introduced ``referral`` (None if that record is gone)."""
+    advocate = session.get(Advocate, referral.advocate_id)
+    return advocate.name if advocate else None

@@ -1,4 +1,4 @@
-"""The rules of PRODUCT.md §4: which follow-ups an event creates and closes (the guards
+"""The follow-up rules (docs/rules.md): which follow-ups an event creates and closes (the guards
 that refuse an ask are in services/guards.py). Every number comes from Settings
 (config.toml); every date counts from the day the event happened, not the day it was typed.
 

@@ -1,6 +1,6 @@
 """From a CSV row's cells straight to the tuple SQLite stores: one generated function a file.
 
-The general path (``csvio.convert`` → ``Record`` → dicts → ``TableWriter``) spends most of
+The general path (``tables.convert`` → ``Record`` → dicts → ``TableWriter``) spends most of
 an import's time on per-field calls and dicts. For a file whose columns map one-to-one to
 fields, this compiles one function with each field's common case inline: ids of ASCII
 digits, ISO dates (each distinct text checked once), the exact spellings of enum values,
@@ -18,28 +18,28 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from reftrack.csvio import restore
-from reftrack.csvio_fields import (
-    _FALSE,
-    _TRUE,
+from reftrack.files.fields import (
     ADVOCATE_NAME,
-    KINDS,
+    FALSE_WORDS,
+    FIELDS,
+    TRUE_WORDS,
     Choice,
-    _flag,
-    _id,
-    _line,
-    _money,
-    _nps,
-    _tags,
-    _text,
+    parse_amount,
+    parse_flag,
+    parse_id,
+    parse_line,
+    parse_nps,
+    parse_tags,
+    parse_text,
 )
+from reftrack.files.writing import restore
 
 RowFunction = Callable[[Sequence[str], str], tuple[Any, ...] | None]
 LINKS = ("advocate_id", "ask_id", "referral_id")
 _SCORES = {str(n): n for n in range(11)}
 _FLAGS = {
     spelling: value
-    for words, value in ((_TRUE, True), (_FALSE, False))
+    for words, value in ((TRUE_WORDS, True), (FALSE_WORDS, False))
     for word in words
     for spelling in (word, word.upper(), word.title())
 }
@@ -77,27 +77,27 @@ def _cell(index: int, restoring: bool) -> list[str]:
 def _field_code(name: str, parse: Any, index: int, required: bool, restoring: bool) -> list[str]:
     """Lines that set ``v_<name>`` from ``cells[index]``, or ``return None``."""
     var, blank = f"v_{name}", f"d_{name}"
-    if parse is _line or parse is _tags:
+    if parse is parse_line or parse is parse_tags:
         lines = _cell(index, restoring)
-        if parse is _tags:
+        if parse is parse_tags:
             lines.append(f"{var} = tags(t) if ';' in t else (t.strip() or {blank})")
         else:
             lines.append(f"{var} = t.strip() or {blank}")
         if required:
             lines.append(f"if {var} is None: return None")
         return lines
-    if parse is _text:
+    if parse is parse_text:
         return [*_cell(index, restoring), f"{var} = t or {blank}"]
-    if parse is _id:
+    if parse is parse_id:
         parsed = [
             "if not (t.isdigit() and t.isascii()) or t[0] == '0': return None",
             f"{var} = int(t)",
         ]
     elif parse is None:  # a date
         parsed = [f"{var} = dates.get(t) or check_date(t)", f"if {var} is None: return None"]
-    elif parse is _nps or parse is _flag or isinstance(parse, Choice):
+    elif parse is parse_nps or parse is parse_flag or isinstance(parse, Choice):
         parsed = [f"{var} = table_{name}.get(t)", f"if {var} is None: return None"]
-    elif parse is _money:
+    elif parse is parse_amount:
         parsed = ["try:", f"    {var} = money(t)", "except ValueError:", "    return None"]
     else:  # a parser this module does not know: the general path handles the file
         raise LookupError(name)
@@ -122,11 +122,11 @@ def compile_rows(
     file has no owner column; ``restoring``: undo the export's formula guard (CSV only).
     None when a field's parser has no inline form (the general path then does every row).
     """
-    fields = {f.name: f for f in KINDS[kind]}
+    fields = {f.name: f for f in FIELDS[kind]}
     namespace: dict[str, Any] = {
         "restore": restore,
-        "tags": _tags,
-        "money": _money,
+        "tags": parse_tags,
+        "money": parse_amount,
         "owner": owner,
     }
     dates = DateTexts()
@@ -141,9 +141,9 @@ def compile_rows(
             if name == ADVOCATE_NAME:
                 continue  # used only when advocate_id is empty: the general path then
             namespace[f"d_{name}"] = spec.default
-            if spec.parse is _nps:
+            if spec.parse is parse_nps:
                 namespace[f"table_{name}"] = _SCORES
-            elif spec.parse is _flag:
+            elif spec.parse is parse_flag:
                 namespace[f"table_{name}"] = _FLAGS
             elif isinstance(spec.parse, Choice):
                 namespace[f"table_{name}"] = {value: value for value in spec.parse.allowed}
@@ -170,7 +170,7 @@ def compile_rows(
             values.append("owner")
         else:
             namespace[f"c_{column}"] = next(
-                (f.default for f in KINDS[kind] if f.target == column), None
+                (f.default for f in FIELDS[kind] if f.target == column), None
             )
             values.append(f"c_{column}")
     body.append(f"return ({', '.join(values)},)")

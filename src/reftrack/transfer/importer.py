@@ -14,32 +14,22 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 
-from reftrack import csvio
-from reftrack.csvio_fields import defaults
+from reftrack.files import tables
 from reftrack.models import utcnow
-from reftrack.services import transfer_links as links
-from reftrack.services.transfer_common import (
-    CHUNK,
+from reftrack.records import CHUNK
+from reftrack.transfer import links
+from reftrack.transfer.common import (
     Action,
-    ImportContext,
-    ImportReport,
-    table_of,
-    table_of_scores,
 )
-from reftrack.services.transfer_keys import (
-    AdvocateKeys,
-    Claimed,
+from reftrack.transfer.fast.lane import FastLane
+from reftrack.transfer.keys import (
     Key,
-    Marks,
-    Place,
     email_key,
     name_key,
 )
-from reftrack.services.transfer_lane import FastLane
-from reftrack.services.transfer_write import TableWriter
+from reftrack.transfer.state import ImportState
 
 
 def _label(kind: str, state: Mapping[str, Any]) -> str:
@@ -52,36 +42,11 @@ def _label(kind: str, state: Mapping[str, Any]) -> str:
     return f"{state.get('kind')} due {state.get('due_on')}"
 
 
-class Importer:
-    """One kind into one open transaction, chunk by chunk."""
+class Importer(ImportState):
+    """One kind into one open transaction, chunk by chunk: the fast lane where it can, the
+    general path for every other chunk."""
 
-    def __init__(
-        self,
-        connection: Connection,
-        kind: str,
-        report: ImportReport,
-        context: ImportContext,
-        *,
-        canonical: bool,
-        has_owner_column: bool = False,
-    ) -> None:
-        self.connection, self.kind, self.report, self.context = connection, kind, report, context
-        self.table = table_of(kind)
-        self.canonical = canonical
-        self.has_owner_column = has_owner_column  # then a blank owner is restored as blank
-        self.defaults = defaults(kind)
-        self.next_id = (connection.execute(select(func.max(self.table.c.id))).scalar() or 0) + 1
-        self.claimed = Claimed()  # records a row with an id was matched to or became
-        self.writer = TableWriter(connection, self.table)
-        self.scores = TableWriter(connection, table_of_scores())
-        self.keys = AdvocateKeys(connection, self.table) if kind == "advocates" else None
-
-    def _remember(self, record_id: int, state: Mapping[Any, Any]) -> None:
-        if self.keys is not None:
-            name, company = state.get("name"), state.get("company")
-            self.keys.remember(record_id, state.get("email"), name, company)
-
-    def run(self, table: csvio.Table, progress: Callable[[], None] | None) -> None:
+    def run(self, table: tables.Table, progress: Callable[[], None] | None) -> None:
         lane = FastLane.open(self, table)
         if lane is None:
             for lines in table.chunks(CHUNK):
@@ -99,11 +64,11 @@ class Importer:
                     progress()
         lane.finish()
 
-    def _general(self, items: list[csvio.Record | csvio.BadRow]) -> None:
+    def _general(self, items: list[tables.Record | tables.BadRow]) -> None:
         """One chunk, row by row: matched, compared, then inserted or updated."""
-        good: list[csvio.Record] = []
+        good: list[tables.Record] = []
         for item in items:
-            if isinstance(item, csvio.BadRow):
+            if isinstance(item, tables.BadRow):
                 self.report.fail(item.errors)
             else:
                 good.append(item)
@@ -113,17 +78,7 @@ class Importer:
         good = links.check_links(connection, kind, context, report, good)
         self._apply(good)
 
-    def keys_unseen(self, place: Place) -> Marks | None:
-        """Where the keys' fingerprints go if no key is in the database or this import so
-        far; else None."""
-        assert self.keys is not None
-        return self.keys.unseen(place)
-
-    def keys_seen(self, marks: Marks) -> None:
-        if self.keys is not None:
-            self.keys.add_marks(marks)
-
-    def _match(self, record: csvio.Record, state: dict[int, dict[str, Any]]) -> int | None:
+    def _match(self, record: tables.Record, state: dict[int, dict[str, Any]]) -> int | None:
         given = record.values.get("id")
         if given is not None and given in state and not self.context.new_ids:
             return int(given)
@@ -137,7 +92,7 @@ class Importer:
             return None  # another row of this file is that record: two namesakes, both kept
         return found
 
-    def _load(self, rows: list[csvio.Record]) -> dict[int, dict[str, Any]]:
+    def _load(self, rows: list[tables.Record]) -> dict[int, dict[str, Any]]:
         """The current state of every record this chunk may touch."""
         ids = (
             set()
@@ -155,7 +110,7 @@ class Importer:
         query = select(self.table).where(self.table.c.id.in_(ids))
         return {row.id: dict(row._mapping) for row in self.connection.execute(query)}
 
-    def _apply(self, rows: list[csvio.Record]) -> None:
+    def _apply(self, rows: list[tables.Record]) -> None:
         state = self._load(rows)
         inserts: dict[int, dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
@@ -217,7 +172,7 @@ class Importer:
 
     def _done(
         self,
-        record: csvio.Record,
+        record: tables.Record,
         verb: str,
         state: dict[str, Any],
         changed: list[str],
@@ -268,7 +223,7 @@ class Importer:
         self.scores.insert(scores)
 
 
-def _keys_of(rows: list[csvio.Record]) -> Iterator[tuple[Key | None, str | None]]:
+def _keys_of(rows: list[tables.Record]) -> Iterator[tuple[Key | None, str | None]]:
     for record in rows:
         values = record.values
         email, name = values.get("email"), values.get("name")

@@ -1,4 +1,4 @@
-"""The only module that knows Rich: tables, panels and the JSON/CSV writers.
+"""The only package that knows Rich: tables, panels and the JSON/CSV output of lists.
 
 Data goes to stdout, messages to stderr. When stdout is not a terminal (a pipe, cron's
 mail) tables print as plain aligned text: no colour, no box drawing, nothing cut short.
@@ -14,6 +14,8 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
+
+from reftrack.records import cell, json_value
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -61,25 +63,11 @@ def message(text: str) -> None:
     sys.stderr.flush()
 
 
-def cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def write_csv(rows: Iterable[Row], columns: Sequence[str], stream: TextIO) -> None:
-    """The one CSV writer (csvio's): formula-safe cells, carriage returns kept, as export."""
-    from reftrack.csvio import write_csv as write_rows
+    """The one CSV writer (``files.writing``): formula-safe cells, CRs kept, as export."""
+    from reftrack.files.writing import write_csv as write_rows
 
     write_rows(stream, columns, ({column: row.get(column) for column in columns} for row in rows))
-
-
-def json_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
 
 
 def write_json(rows: Iterable[Row], columns: Sequence[str], stream: TextIO) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from reftrack.errors import InvalidInputError
-from reftrack.records import COLUMNS
+from reftrack.records import COLUMNS, KINDS
 
 FIRST, LAST = "first_name", "last_name"
 
@@ -79,7 +79,7 @@ _TARGETS: dict[str, dict[str, str]] = {
     "asks": {"notes": "notes"},
     "followups": {"notes": "note"},
 }
-NAME_FIELD = {"advocates": "name", "referrals": "prospect"}
+NAME_FIELD = {name: kind.name_field for name, kind in KINDS.items() if kind.name_field}
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from reftrack import render
-from reftrack.cli.common import OutputFormat
+from reftrack.enums import OutputFormat
 
 if TYPE_CHECKING:
-    from reftrack.services.advocates import Profile
+    from reftrack.models import Profile
 
 
 def _details(pairs: list[tuple[str, Any]]) -> None:

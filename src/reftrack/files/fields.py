@@ -22,8 +22,8 @@ DATE_ORDERS = ("dmy", "mdy", "ymd")
 _ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?$")
 _NUMERIC = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})$")
 _WORDY = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d %b, %Y")
-_TRUE = {"true", "yes", "y", "1", "t", "x"}
-_FALSE = {"false", "no", "n", "0", "f"}
+TRUE_WORDS = {"true", "yes", "y", "1", "t", "x"}
+FALSE_WORDS = {"false", "no", "n", "0", "f"}
 
 
 def _ymd(year: str, month: str, day: str, text: str) -> date:
@@ -76,22 +76,22 @@ def _guess_order(first: int, second: int, text: str) -> str:
     )
 
 
-def _text(value: str) -> str:
+def parse_text(value: str) -> str:
     return value
 
 
-def _line(value: str) -> str:
+def parse_line(value: str) -> str:
     return value.strip()
 
 
-def _id(value: str) -> int:
+def parse_id(value: str) -> int:
     text = value.strip().lstrip("#")
     if not text.isdigit() or int(text) == 0:
         raise ValueError(f"{value!r} is not an id (a whole number from 1)")
     return int(text)
 
 
-def _nps(value: str) -> int:
+def parse_nps(value: str) -> int:
     text = value.strip()
     try:
         number = float(text)
@@ -102,21 +102,21 @@ def _nps(value: str) -> int:
     return int(number)
 
 
-def _flag(value: str) -> bool:
+def parse_flag(value: str) -> bool:
     text = value.strip().casefold()
-    if text in _TRUE:
+    if text in TRUE_WORDS:
         return True
-    if text in _FALSE:
+    if text in FALSE_WORDS:
         return False
     raise ValueError(f"{value!r} is not true or false")
 
 
-def _tags(value: str) -> str | None:
+def parse_tags(value: str) -> str | None:
     parts = [part.strip() for part in value.split(";")]
     return ";".join(dict.fromkeys(part for part in parts if part)) or None
 
 
-def _money(value: str) -> int:
+def parse_amount(value: str) -> int:
     try:
         return parse_money(value, what="amount")
     except InvalidInputError as error:
@@ -160,81 +160,81 @@ def _date(name: str, required: bool = False) -> Field:
 _LINK = {"advocate_id": "advocate", "ask_id": "ask", "referral_id": "referral"}
 ADVOCATE_NAME = "advocate"  # the readable name beside advocate_id: used when the id is empty
 
-KINDS: dict[str, list[Field]] = {
+FIELDS: dict[str, list[Field]] = {
     "advocates": [
-        Field("id", _id),
-        Field("name", _line, required=True),
-        Field("company", _line),
-        Field("email", _line),
-        Field("phone", _line),
-        Field("tags", _tags),
-        Field("nps", _nps),
+        Field("id", parse_id),
+        Field("name", parse_line, required=True),
+        Field("company", parse_line),
+        Field("email", parse_line),
+        Field("phone", parse_line),
+        Field("tags", parse_tags),
+        Field("nps", parse_nps),
         _date("nps_on"),
         _date("customer_since"),
         Field("source", _choice(Source)),
-        Field("referred_by", _id),
+        Field("referred_by", parse_id),
         _date("last_milestone_on"),
         _date("last_complaint_on"),
-        Field("archived", _flag, default=False),
-        Field("notes", _text),
-        Field("owner", _line),
+        Field("archived", parse_flag, default=False),
+        Field("notes", parse_text),
+        Field("owner", parse_line),
     ],
     "asks": [
-        Field("id", _id),
-        Field("advocate_id", _id),
-        Field(ADVOCATE_NAME, _line, column=""),
+        Field("id", parse_id),
+        Field("advocate_id", parse_id),
+        Field(ADVOCATE_NAME, parse_line, column=""),
         _date("asked_on", required=True),
         Field("channel", _choice(Channel), default=Channel.in_person.value),
-        Field("target", _text),
+        Field("target", parse_text),
         Field("outcome", _choice(Outcome), default=Outcome.pending.value),
         Field("alternative", _choice(Alternative)),
-        Field("forced", _flag, default=False),
-        Field("notes", _text),
-        Field("owner", _line),
+        Field("forced", parse_flag, default=False),
+        Field("notes", parse_text),
+        Field("owner", parse_line),
     ],
     "referrals": [
-        Field("id", _id),
-        Field("advocate_id", _id),
-        Field(ADVOCATE_NAME, _line, column=""),
-        Field("ask_id", _id),
-        Field("prospect", _line, required=True),
-        Field("company", _line),
-        Field("email", _line),
-        Field("phone", _line),
+        Field("id", parse_id),
+        Field("advocate_id", parse_id),
+        Field(ADVOCATE_NAME, parse_line, column=""),
+        Field("ask_id", parse_id),
+        Field("prospect", parse_line, required=True),
+        Field("company", parse_line),
+        Field("email", parse_line),
+        Field("phone", parse_line),
         _date("received_on", required=True),
         Field("status", _choice(Status), default=Status.new.value),
-        Field("value", _money, column="value_cents"),
+        Field("value", parse_amount, column="value_cents"),
         _date("closed_on"),
-        Field("lost_reason", _text),
+        Field("lost_reason", parse_text),
         _date("thanked_on"),
-        Field("notes", _text),
-        Field("owner", _line),
+        Field("notes", parse_text),
+        Field("owner", parse_line),
     ],
     "followups": [
-        Field("id", _id),
+        Field("id", parse_id),
         _date("due_on", required=True),
         Field("kind", _choice(FollowUpKind), default=FollowUpKind.custom.value),
-        Field("advocate_id", _id),
-        Field(ADVOCATE_NAME, _line, column=""),
-        Field("ask_id", _id),
-        Field("referral_id", _id),
-        Field("prospect", _line, column=""),
-        Field("note", _text),
+        Field("advocate_id", parse_id),
+        Field(ADVOCATE_NAME, parse_line, column=""),
+        Field("ask_id", parse_id),
+        Field("referral_id", parse_id),
+        Field("prospect", parse_line, column=""),
+        Field("note", parse_text),
         _date("done_on"),
-        Field("outcome", _text),
-        Field("owner", _line),
+        Field("outcome", parse_text),
+        Field("owner", parse_line),
     ],
 }
 
 
 def stored_columns(kind: str) -> dict[str, str]:
     """CSV column → database column, for the fields that are stored."""
-    return {f.name: f.target for f in KINDS[kind] if f.target}
+    return {f.name: f.target for f in FIELDS[kind] if f.target}
 
 
 def missing_columns(kind: str, present: set[str]) -> list[str]:
     """Required columns the header lacks (advocate_id may be given by name instead)."""
-    missing = [f.name for f in KINDS[kind] if f.required and f.name not in present]
+    missing = [f.name for f in FIELDS[kind] if f.required and f.name not in present]
     if kind in ("asks", "referrals") and not present & {"advocate_id", ADVOCATE_NAME}:
         missing.append("advocate_id")
     if kind == "followups" and not present & {*_LINK, ADVOCATE_NAME}:
@@ -254,8 +254,8 @@ class Converted:
 def _prepared(kind: str, present: frozenset[str]) -> list[tuple[str, str, Any, bool, Any, bool]]:
     """(name, target, parser, required, default, exact) of the fields a file has."""
     return [
-        (f.name, f.target, f.parse, f.required, f.default, f.parse is _text)
-        for f in KINDS[kind]
+        (f.name, f.target, f.parse, f.required, f.default, f.parse is parse_text)
+        for f in FIELDS[kind]
         if f.name in present
     ]
 
@@ -293,4 +293,4 @@ def convert(
 
 def defaults(kind: str) -> dict[str, Any]:
     """Values of a new record for the fields a file does not have."""
-    return {f.target: f.default for f in KINDS[kind] if f.target}
+    return {f.target: f.default for f in FIELDS[kind] if f.target}

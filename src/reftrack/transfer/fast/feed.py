@@ -29,12 +29,12 @@ from functools import partial
 from multiprocessing.connection import Connection, Pipe
 from typing import Any
 
-from reftrack import csvio
 from reftrack.errors import ReftrackError
+from reftrack.files import tables
 from reftrack.models import utcnow
-from reftrack.services.transfer_keys import AdvocateKeys, Place
-from reftrack.services.transfer_rowcode import RowFunction
-from reftrack.services.transfer_write import stored
+from reftrack.transfer.fast.rowcode import RowFunction
+from reftrack.transfer.keys import AdvocateKeys, Place
+from reftrack.transfer.write import stored
 
 Lines = list[tuple[int, list[str]]]
 Keys = Callable[[list[tuple[Any, ...]]], list[Any]]  # the advocates' keys of compiled rows
@@ -72,7 +72,7 @@ def compile_chunk(lines: Lines, row: RowFunction, keys: Keys | None) -> Chunk:
 
 
 def feed(
-    table: csvio.Table, row: RowFunction, keys: Keys | None, size: int
+    table: tables.Table, row: RowFunction, keys: Keys | None, size: int
 ) -> Generator[Chunk, None, None]:
     """The table's chunks, compiled: by a helper process when there is more than one."""
     chunks = table.chunks(size)
@@ -102,7 +102,7 @@ def _can_fork() -> bool:
 
 
 def _from_helper(
-    table: csvio.Table, chunks: Iterator[Lines], row: RowFunction, keys: Keys | None
+    table: tables.Table, chunks: Iterator[Lines], row: RowFunction, keys: Keys | None
 ) -> Generator[Chunk, None, None]:
     receiver, sender = Pipe(duplex=False)
     _widen(receiver)
@@ -137,7 +137,7 @@ def _from_helper(
 
 def _produce(
     sender: Connection,
-    table: csvio.Table,
+    table: tables.Table,
     chunks: Iterator[Lines],
     row: RowFunction,
     keys: Keys | None,

@@ -20,21 +20,21 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from reftrack import csvio
-from reftrack.services.transfer_common import CHUNK, LINKS, table_of
-from reftrack.services.transfer_feed import Chunk, feed
-from reftrack.services.transfer_keys import AdvocateKeys, Key, Marks, Place
-from reftrack.services.transfer_rowcode import RowFunction, compile_rows
-from reftrack.services.transfer_write import stored
+from reftrack.files import tables
+from reftrack.records import CHUNK
+from reftrack.transfer import fast
+from reftrack.transfer.common import LINKS, table_of
+from reftrack.transfer.fast.feed import Chunk, feed
+from reftrack.transfer.fast.rowcode import RowFunction, compile_rows
+from reftrack.transfer.keys import AdvocateKeys, Key, Marks, Place
+from reftrack.transfer.state import ImportState
+from reftrack.transfer.write import stored
 
-if TYPE_CHECKING:
-    from reftrack.services.transfer_import import Importer
-
-Items = list[csvio.Record | csvio.BadRow]
+Items = list[tables.Record | tables.BadRow]
 
 
 class SecondaryIndexes:
@@ -61,7 +61,7 @@ class SecondaryIndexes:
         self.dropped = []
 
 
-def _plain_sources(table: csvio.Table) -> dict[str, int] | None:
+def _plain_sources(table: tables.Table) -> dict[str, int] | None:
     """field → cell, when every field is read from one column (no first + last name)."""
     found = table.plan
     if found.skip_nameless or any(len(cells) != 1 for cells in found.sources.values()):
@@ -74,7 +74,7 @@ def _plain_sources(table: csvio.Table) -> dict[str, int] | None:
 class FastLane:
     """Chunks of new records, straight from cells to ``executemany``."""
 
-    def __init__(self, importer: Importer, table: csvio.Table, row: RowFunction) -> None:
+    def __init__(self, importer: ImportState, table: tables.Table, row: RowFunction) -> None:
         self.importer, self.table, self.row = importer, table, row
         self.columns = importer.writer.columns
         at = {column: i for i, column in enumerate(self.columns)}
@@ -97,10 +97,10 @@ class FastLane:
         )
 
     @classmethod
-    def open(cls, importer: Importer, table: csvio.Table) -> FastLane | None:
+    def open(cls, importer: ImportState, table: tables.Table) -> FastLane | None:
         """The lane for this file, or None when the general path must take every row."""
         context = importer.context
-        if not importer.writer.sqlite or context.new_ids or context.on_action is not None:
+        if not fast.usable(importer.connection) or context.new_ids or context.on_action is not None:
             return None
         sources = _plain_sources(table)
         if sources is None:
@@ -131,7 +131,7 @@ class FastLane:
         if chunk.repeat:
             return self._fall_back(chunk, {})  # two rows of one advocate: matched there
         numbers = None  # the rows' lines, once blank rows are dropped (for deferred links)
-        converted: dict[int, csvio.Record | csvio.BadRow | None] = {}  # by the general path
+        converted: dict[int, tables.Record | tables.BadRow | None] = {}  # by the general path
         if None in compiled:
             lines = chunk.lines
             for index, values in enumerate(compiled):
@@ -238,12 +238,12 @@ class FastLane:
         number: int,
         line: int,
         cells: list[str],
-        converted: dict[int, csvio.Record | csvio.BadRow | None],
+        converted: dict[int, tables.Record | tables.BadRow | None],
         now: str,
     ) -> tuple[Any, ...] | None:
         """A row the compiled function declined: converted the general way, as a tuple."""
         item = converted[number] = self.table.convert_row(line, cells)
-        if not isinstance(item, csvio.Record):
+        if not isinstance(item, tables.Record):
             return None  # blank or bad: the general path counts or reports it
         kind = self.importer.kind
         unnumbered = kind != "advocates" and item.values.get("advocate_id") is None
@@ -256,7 +256,7 @@ class FastLane:
         return tuple(stored(new.get(column)) for column in self.columns)
 
     def _fall_back(
-        self, chunk: Chunk, converted: dict[int, csvio.Record | csvio.BadRow | None]
+        self, chunk: Chunk, converted: dict[int, tables.Record | tables.BadRow | None]
     ) -> Items:
         self.indexes.restore()  # the general path looks records up by them
         return list(self._items(chunk.lines, converted))
@@ -264,8 +264,8 @@ class FastLane:
     def _items(
         self,
         lines: list[tuple[int, list[str]]],
-        converted: dict[int, csvio.Record | csvio.BadRow | None],
-    ) -> Iterator[csvio.Record | csvio.BadRow]:
+        converted: dict[int, tables.Record | tables.BadRow | None],
+    ) -> Iterator[tables.Record | tables.BadRow]:
         for number, (line, cells) in enumerate(lines):
             item = converted[number] if number in converted else self.table.convert_row(line, cells)
             if item is not None:

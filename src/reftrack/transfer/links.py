@@ -8,9 +8,9 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
-from reftrack import csvio
-from reftrack.services.transfer_common import (
-    CHUNK,
+from reftrack.files import tables
+from reftrack.records import CHUNK
+from reftrack.transfer.common import (
     HINT,
     LINKS,
     NOUN,
@@ -26,8 +26,8 @@ def resolve_advocates(
     kind: str,
     context: ImportContext,
     report: ImportReport,
-    rows: list[csvio.Record],
-) -> list[csvio.Record]:
+    rows: list[tables.Record],
+) -> list[tables.Record]:
     """advocate_id from the file (renumbered by ``import all``), else by the name beside it."""
     if kind == "advocates":
         return rows
@@ -62,14 +62,14 @@ def resolve_advocates(
                     else "there is no advocate of this name"
                 )
                 report.fail(
-                    [csvio.RowError(record.where, "advocate", f"{record.advocate_name!r}: {why}")]
+                    [tables.RowError(record.where, "advocate", f"{record.advocate_name!r}: {why}")]
                 )
                 continue
             record.values["advocate_id"] = ids[0]
         elif kind != "followups":
             report.fail(
                 [
-                    csvio.RowError(
+                    tables.RowError(
                         record.where, "advocate_id", "is empty; every row needs its advocate"
                     )
                 ]
@@ -80,8 +80,8 @@ def resolve_advocates(
 
 
 def follow_moved_links(
-    kind: str, context: ImportContext, report: ImportReport, rows: list[csvio.Record]
-) -> list[csvio.Record]:
+    kind: str, context: ImportContext, report: ImportReport, rows: list[tables.Record]
+) -> list[tables.Record]:
     """With new ids, a link to an ask or referral follows it to its new id."""
     if not context.new_ids:
         return rows
@@ -95,7 +95,7 @@ def follow_moved_links(
                 continue  # (a deferred referred_by follows in link_referrers)
             if given not in context.moved[linked]:
                 errors.append(
-                    csvio.RowError(
+                    tables.RowError(
                         record.where,
                         column,
                         f"{NOUN[linked]} #{given} is not in this import; "
@@ -116,8 +116,8 @@ def check_links(
     kind: str,
     context: ImportContext,
     report: ImportReport,
-    rows: list[csvio.Record],
-) -> list[csvio.Record]:
+    rows: list[tables.Record],
+) -> list[tables.Record]:
     """Every id a row points at must exist (in the database or earlier in this import)."""
     links = dict(LINKS[kind])
     if context.defer_referred_by:
@@ -134,7 +134,7 @@ def check_links(
     kept = []
     for record in rows:
         errors = [
-            csvio.RowError(
+            tables.RowError(
                 record.where,
                 column,
                 f"there is no {NOUN[links[column]]} #{record.values[column]}"
@@ -158,7 +158,7 @@ def link_referrers(connection: Connection, context: ImportContext, report: Impor
         for where, advocate_id, wanted in context.deferred:
             if wanted is not None and wanted not in moved:
                 message = f"referral #{wanted} is not in this import"
-                report.fail([csvio.RowError(where, "referred_by", message)])
+                report.fail([tables.RowError(where, "referred_by", message)])
             else:
                 kept.append((where, advocate_id, moved.get(wanted) if wanted else None))
         context.deferred = kept
@@ -173,7 +173,7 @@ def link_referrers(connection: Connection, context: ImportContext, report: Impor
         for where, advocate_id, wanted in chunk:
             if wanted is not None and wanted not in found:
                 report.fail(
-                    [csvio.RowError(where, "referred_by", f"there is no referral #{wanted}")]
+                    [tables.RowError(where, "referred_by", f"there is no referral #{wanted}")]
                 )
             else:
                 rows.append({"b_id": advocate_id, "referred_by": wanted})

@@ -1,13 +1,13 @@
 """Export to CSV on SQLite: every cell made in SQL, every row written in C.
 
 A canonical row (``records.*_row``) is the stored value as text, with flags as true/false,
-money as 12500.00 and the spreadsheet formula guard of ``csvio.neutralise``. SQLite can
+money as 12500.00 and the spreadsheet formula guard of ``writing.neutralise``. SQLite can
 compute all of that itself: the query below returns rows that ``csv.writer.writerows``
 takes straight from the cursor, with no Python step per row or per cell. The output is
-byte for byte what ``csvio.write_csv_rows`` writes (tests/test_export_sql.py compares the
+byte for byte what ``writing.write_csv_rows`` writes (tests/test_export_sql.py compares the
 two), except for one case the csv module cannot do alone: a carriage return in a cell
 needs the row fully quoted. A first query asks whether any cell holds one; if so, the rows
-go through ``csvio.write_csv_rows``, which quotes them.
+go through ``writing.write_csv_rows``, which quotes them.
 """
 
 from __future__ import annotations
@@ -19,18 +19,19 @@ from typing import IO, Any
 from sqlalchemy import Boolean
 from sqlalchemy.engine import Connection
 
-from reftrack import csvio, records
-from reftrack.csvio_fields import KINDS, _line, _tags, _text
+from reftrack import records
+from reftrack.files import writing
+from reftrack.files.fields import FIELDS, parse_line, parse_tags, parse_text
 from reftrack.money import format_money
-from reftrack.services.transfer_common import table_of
+from reftrack.records import CHUNK
+from reftrack.transfer.common import table_of
 
-CHUNK = 2000
 _MONEY = {"value": "value_cents"}
-_FORMULA = ", ".join(str(ord(c)) for c in csvio.FORMULA_START)  # code points
+_FORMULA = ", ".join(str(ord(c)) for c in writing.FORMULA_START)  # code points
 
 
 def _guarded(expression: str) -> str:
-    """``csvio.neutralise`` in SQL: a cell that a spreadsheet would run gets an apostrophe."""
+    """``writing.neutralise`` in SQL: a cell that a spreadsheet would run gets an apostrophe."""
     first = f"unicode({expression})"  # the first character's code point, without a copy
     return f"CASE WHEN {first} IN ({_FORMULA}) THEN '''' || {expression} ELSE {expression} END"
 
@@ -69,7 +70,7 @@ def _source(kind: str) -> tuple[str, dict[str, tuple[str, Any]]]:
 def free_text(kind: str) -> set[str]:
     """The columns that hold what people typed; the others are checked on the way in
     (ISO dates, enum values under CHECK constraints, numbers)."""
-    return {f.name for f in KINDS[kind] if f.parse in (_line, _text, _tags)}
+    return {f.name for f in FIELDS[kind] if f.parse in (parse_line, parse_text, parse_tags)}
 
 
 def export_sql(kind: str) -> tuple[str, str]:
@@ -100,7 +101,7 @@ def write_csv(connection: Connection, kind: str, stream: IO[str]) -> int:
     cursor = connection.connection.cursor()
     try:
         if cursor.execute(carriage).fetchone()[0]:
-            return csvio.write_csv_rows(stream, records.COLUMNS[kind], _rows(connection, kind))
+            return writing.write_csv_rows(stream, records.COLUMNS[kind], _rows(connection, kind))
         table = table_of(kind).name
         (count,) = cursor.execute(f"SELECT count(*) FROM {table}").fetchone()
         writer = csv.writer(stream, lineterminator="\n")
@@ -112,7 +113,7 @@ def write_csv(connection: Connection, kind: str, stream: IO[str]) -> int:
 
 
 def _rows(connection: Connection, kind: str) -> Iterator[list[Any]]:
-    """The canonical rows for ``csvio.write_csv_rows`` (which guards and quotes them)."""
+    """The canonical rows for ``writing.write_csv_rows`` (which guards and quotes them)."""
     source, stored = _source(kind)
     columns = records.COLUMNS[kind]
     selected = [stored[column][0] for column in columns]

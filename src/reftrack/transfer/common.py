@@ -1,41 +1,30 @@
-"""What the parts of an import share: the kinds in order, their tables and links, the
-report of an import and its context across kinds."""
+"""What the parts of an import share: the kinds in order (from ``records.KINDS``), their
+tables and links, the report of an import and its context across kinds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from typing import Any
 
 from sqlalchemy import Table
+from sqlmodel import SQLModel
 
-from reftrack import csvio
-from reftrack.models import Advocate, Ask, FollowUp, NpsScore, Referral
+from reftrack import records
+from reftrack.files import tables
+from reftrack.models import NpsScore
 
-KINDS = ("advocates", "asks", "referrals", "followups")  # the order that keeps links valid
-CHUNK = 2000
+KINDS = tuple(records.KINDS)  # the order that keeps links valid
 MAX_ERRORS = 1000
-_TABLES: dict[str, Any] = {
-    "advocates": Advocate,
-    "asks": Ask,
-    "referrals": Referral,
-    "followups": FollowUp,
-}
-LINKS: dict[str, dict[str, str]] = {
-    "advocates": {"referred_by": "referrals"},
-    "asks": {"advocate_id": "advocates"},
-    "referrals": {"advocate_id": "advocates", "ask_id": "asks"},
-    "followups": {"advocate_id": "advocates", "ask_id": "asks", "referral_id": "referrals"},
-}
+LINKS: dict[str, Mapping[str, str]] = {name: kind.links for name, kind in records.KINDS.items()}
 HINT = {"referred_by": " (`import all FOLDER` restores advocates with their referrals)"}
-NOUN = {"advocates": "advocate", "asks": "ask", "referrals": "referral", "followups": "follow-up"}
+NOUN = {name: kind.noun for name, kind in records.KINDS.items()}
 
 
 def table_of(kind: str) -> Table:
-    table: Table = _TABLES[kind].__table__
-    return table
+    return SQLModel.metadata.tables[records.KINDS[kind].table]
 
 
 @dataclass
@@ -59,10 +48,10 @@ class ImportReport:
     skipped: int = 0
     blank: int = 0
     bad_rows: int = 0
-    errors: list[csvio.RowError] = field(default_factory=list)
+    errors: list[tables.RowError] = field(default_factory=list)
     dry_run: bool = False
 
-    def fail(self, errors: list[csvio.RowError]) -> None:
+    def fail(self, errors: list[tables.RowError]) -> None:
         self.bad_rows += 1
         self.errors.extend(errors[: max(0, MAX_ERRORS - len(self.errors))])
 
@@ -88,5 +77,4 @@ class ImportContext:
 
 
 def table_of_scores() -> Table:
-    table: Table = NpsScore.__table__  # type: ignore[attr-defined]
-    return table
+    return SQLModel.metadata.tables[NpsScore.__tablename__]
