@@ -35,6 +35,7 @@ from reftrack.files.fields import (
     parse_nps,
 )
 from reftrack.models import utcnow
+from reftrack.transfer import fast as fast_lane
 from reftrack.transfer import keys as transfer_keys
 from reftrack.transfer.common import table_of
 from reftrack.transfer.fast import feed as transfer_feed
@@ -267,7 +268,8 @@ def _dump(path: Path) -> dict[str, Any]:
 
 
 def _without_lane(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transfer_lane.FastLane, "open", classmethod(lambda cls, i, t: None))
+    """The documented switch: every chunk takes the general path."""
+    monkeypatch.setattr(fast_lane, "ENABLED", False)
 
 
 def _import(cli: Invoke, db: Path, path: Path, kind: str = "advocates") -> Any:
