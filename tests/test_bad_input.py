@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reftrack.cli.main import app
-from tests.conftest import TODAY, assert_one_line_error
+from tests.helpers import TODAY, assert_one_line_error
 
 
 def ok(result: Any) -> Any:

@@ -32,7 +32,7 @@ from reftrack.services.transfer import import_tables
 from reftrack.services.transfer_common import table_of
 from reftrack.services.transfer_rowcode import compile_rows
 from reftrack.services.transfer_write import stored
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 CANONICAL = {
     "advocates": "id,name,company,email,phone,tags,nps,nps_on,customer_since,source,"

@@ -14,7 +14,7 @@ from reftrack.dates import today
 from reftrack.db import open_database, resolve_url
 from reftrack.services import guards, lookup
 from reftrack.services.suggest import WEIGHTS, suggest
-from tests.conftest import Invoke, assert_one_line_error
+from tests.helpers import Invoke, assert_one_line_error
 
 pytestmark = pytest.mark.both_engines
 

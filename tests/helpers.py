@@ -1,0 +1,25 @@
+"""Plain helpers the test modules share; the fixtures live in conftest.py.
+
+Import these from here (``from tests.helpers import Invoke``), never from ``tests.conftest``:
+pytest loads conftest.py itself, and importing it as a module as well is a known trap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from typer.testing import Result
+
+TODAY = "2026-03-16"  # a Monday; conftest's autouse fixture sets REFTRACK_TODAY to it
+
+Invoke = Callable[..., Result]  # the type of the ``cli`` fixture
+
+
+def assert_one_line_error(result: Result, *fragments: str, code: int = 1) -> None:
+    """The behaviour contract for bad input: exit code, one line on stderr, no traceback."""
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
