@@ -15,6 +15,12 @@ TODAY = "2026-03-16"  # a Monday; conftest's autouse fixture sets REFTRACK_TODAY
 Invoke = Callable[..., Result]  # the type of the ``cli`` fixture
 
 
+def ok(result: Result) -> Result:
+    """The command succeeded (exit 0); the result, to read its output."""
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
 def assert_one_line_error(result: Result, *fragments: str, code: int = 1) -> None:
     """The behaviour contract for bad input: exit code, one line on stderr, no traceback."""
     assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)

@@ -12,12 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reftrack.cli.main import app
-from tests.helpers import TODAY, assert_one_line_error
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, result.stderr
-    return result
+from tests.helpers import TODAY, assert_one_line_error, ok
 
 
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:

@@ -8,14 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import assert_one_line_error
+from tests.helpers import assert_one_line_error, ok
 
 pytestmark = pytest.mark.both_engines
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, result.stderr
-    return result
 
 
 @pytest.fixture

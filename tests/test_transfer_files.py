@@ -8,16 +8,11 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import Invoke
+from tests.helpers import Invoke, ok
 
 pytestmark = pytest.mark.both_engines
 
 DATA = Path(__file__).parent / "data"
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
 
 
 def advocates(cli: Invoke) -> list[dict[str, Any]]:

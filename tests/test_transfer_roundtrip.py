@@ -6,20 +6,14 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.helpers import Invoke
+from tests.helpers import Invoke, ok
 
 pytestmark = pytest.mark.both_engines
 
 KINDS = ("advocates", "asks", "referrals", "followups")
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
 
 
 def seed(cli: Invoke) -> None:
