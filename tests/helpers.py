@@ -7,10 +7,15 @@ pytest loads conftest.py itself, and importing it as a module as well is a known
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from typer.testing import Result
 
 TODAY = "2026-03-16"  # a Monday; conftest's autouse fixture sets REFTRACK_TODAY to it
+
+DATA = Path(__file__).parent / "data"  # the sample files (LinkedIn, Google, Outlook, …)
+
+OLD = ("--since", "2024-01-01")  # an advocate who has been a customer for long enough
 
 Invoke = Callable[..., Result]  # the type of the ``cli`` fixture
 

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import Invoke, assert_one_line_error, ok
+from tests.helpers import DATA, Invoke, assert_one_line_error, ok
 
 pytestmark = pytest.mark.both_engines
-
-DATA = Path(__file__).parent / "data"
 
 
 def count(cli: Invoke, kind: str = "advocates") -> int:

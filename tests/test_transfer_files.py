@@ -8,11 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import Invoke, ok
+from tests.helpers import DATA, Invoke, ok
 
 pytestmark = pytest.mark.both_engines
-
-DATA = Path(__file__).parent / "data"
 
 
 def advocates(cli: Invoke) -> list[dict[str, Any]]:
