@@ -124,3 +124,13 @@ def cli_json(cli: Invoke) -> Callable[..., Any]:
         return json.loads(result.stdout)
 
     return invoke
+
+
+@pytest.fixture
+def anna(cli_json: Callable[..., Any]) -> dict[str, Any]:
+    """An advocate who may be asked (NPS 9, a customer since 2024), as `advocate add` shows her.
+
+    test_rules.py has its own ``anna`` (Anna de Vries, with a company and an email).
+    """
+    [row] = cli_json("advocate", "add", "Anna", "--nps", "9", "--since", "2024-01-01")
+    return row

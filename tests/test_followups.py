@@ -13,12 +13,6 @@ from tests.helpers import assert_one_line_error, ok
 pytestmark = pytest.mark.both_engines
 
 
-@pytest.fixture
-def anna(cli_json: Any) -> dict[str, Any]:
-    [row] = cli_json("advocate", "add", "Anna", "--nps", "9", "--since", "2024-01-01")
-    return row
-
-
 def custom(cli_json: Any) -> list[dict[str, Any]]:
     return [f for f in cli_json("followup", "list", "--all") if f["kind"] == "custom"]
 

@@ -11,12 +11,6 @@ from tests.helpers import assert_one_line_error, ok
 pytestmark = pytest.mark.both_engines
 
 
-@pytest.fixture
-def anna(cli_json: Any) -> dict[str, Any]:
-    [row] = cli_json("advocate", "add", "Anna", "--nps", "9", "--since", "2024-01-01")
-    return row
-
-
 def referral(cli_json: Any, ref: str) -> dict[str, Any]:
     row: dict[str, Any] = cli_json("referral", "show", ref)["referral"]
     return row
