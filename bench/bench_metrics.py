@@ -20,57 +20,23 @@ Standard library only; nothing outside a temporary folder (or --keep) is touched
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+
+from _harness import Case, environment, measure, print_table, python_line, reftrack_command, run
 
 TODAY = date(2026, 3, 16)
 YEARS = 10
 STAMP = "2026-03-16 09:00:00.000000"
 CHANNELS = ("in_person", "phone", "video", "email", "message", "event", "linkedin")
-
-
-@dataclass
-class Case:
-    name: str
-    argv: list[str]
-    seconds: list[float] = field(default_factory=list)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-
-def reftrack_command() -> list[str]:
-    script = shutil.which("reftrack", path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, "-m", "reftrack"]
-
-
-def run_once(argv: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(
-        argv,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        check=False,
-    )
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr.decode()}")
-    return elapsed
 
 
 def day(rng: random.Random, back: int = YEARS * 365) -> date:
@@ -221,16 +187,10 @@ def main() -> None:
         path = options.keep or Path(folder) / "bench.db"
         if path.exists():
             raise SystemExit(f"{path} exists; give a new file to --keep")
-        env = {
-            **os.environ,
-            "REFTRACK_CONFIG": str(Path(folder) / "config.toml"),
-            "REFTRACK_TODAY": TODAY.isoformat(),
-            "NO_COLOR": "1",
-        }
-        env.pop("REFTRACK_DB", None)
+        env = environment(Path(folder), today=TODAY.isoformat())
         db = ["--db", str(path)]
         started = time.perf_counter()
-        run_once([*reftrack, *db, "advocate", "list"], env)  # the schema, by migrations
+        run(Case("reftrack advocate list (the schema)", [*reftrack, *db, "advocate", "list"]), env)
         sizes = fill(path, options.rows)
         built = time.perf_counter() - started
         print(
@@ -256,20 +216,18 @@ def main() -> None:
             Case("reftrack next --limit 3", [*reftrack, *db, "next", "--limit", "3"]),
             Case("reftrack today", [*reftrack, *db, "today"]),
         ]
-        for case in cases:  # warm-up: page cache, .pyc files
-            run_once(case.argv, env)
-        for _ in range(options.runs):
-            for case in cases:
-                case.seconds.append(run_once(case.argv, env))
+        measure(cases, env, options.runs)
 
     floor, due = cases[0].median, cases[1].median
-    print(f"{sys.executable} ({sys.version.split()[0]}), {options.runs} runs, medians")
-    print(f"{'command':48} {'median':>9} {'min':>9} {'×due':>6} {'×imports':>9}")
-    for case in cases:
-        print(
-            f"{case.name:48} {case.median * 1000:7.0f}ms {min(case.seconds) * 1000:7.0f}ms "
-            f"{case.median / due:6.2f} {case.median / floor:9.2f}"
-        )
+    print(python_line(options.runs))
+    print_table(
+        cases,
+        width=48,
+        columns=[
+            ("×due", 6, lambda case: f"{case.median / due:6.2f}"),
+            ("×imports", 9, lambda case: f"{case.median / floor:9.2f}"),
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -42,16 +42,16 @@ import random
 import resource
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
+
+from _harness import Case, environment, measure, print_table, remove_db, run, tool
 
 TODAY = date(2026, 3, 16)
 DAYS = 5 * 365  # the book's history
@@ -259,78 +259,6 @@ def write_advocates(path: Path, rows: int) -> None:
     write_rows(path, "advocates", advocate_rows(rows, random.Random(7)))
 
 
-# --- running ------------------------------------------------------------------------------
-
-
-@dataclass
-class Case:
-    name: str
-    argv: list[str]
-    env: dict[str, str] = field(default_factory=dict)
-    before: Callable[[], None] | None = None  # e.g. remove the database of an import
-    stdout: Path | None = None
-    seconds: list[float] = field(default_factory=list)
-    peak_kib: list[int] = field(default_factory=list)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-    @property
-    def peak_mib(self) -> float:
-        return max(self.peak_kib) / 1024 if self.peak_kib else 0.0
-
-
-def run(case: Case, env: dict[str, str]) -> None:
-    """One whole process: its wall time and its own max RSS (wait4)."""
-    if case.before is not None:
-        case.before()
-    output: IO[bytes] | int = case.stdout.open("wb") if case.stdout else subprocess.DEVNULL
-    try:
-        began = time.perf_counter()
-        process = subprocess.Popen(
-            case.argv,
-            env={**env, **case.env},
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.PIPE,
-        )
-        errors = process.stderr.read() if process.stderr else b""  # small: messages only
-        _, status, usage = os.wait4(process.pid, 0)
-        case.seconds.append(time.perf_counter() - began)
-    finally:
-        if not isinstance(output, int):
-            output.close()
-    if process.stderr:
-        process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{case.name} failed ({process.returncode}):\n{errors.decode()}")
-    case.peak_kib.append(usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1))
-
-
-def measure(cases: list[Case], env: dict[str, str], runs: int, *, warm: bool = True) -> None:
-    if warm:
-        for case in cases:  # page cache, .pyc files; not counted
-            run(case, env)
-            case.seconds.clear()
-    for _ in range(runs):  # interleaved: drift hits every case alike
-        for case in cases:
-            run(case, env)
-
-
-def tool(name: str) -> str | None:
-    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
-
-
-def remove_db(path: Path) -> Callable[[], None]:
-    def remove() -> None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-    return remove
-
-
 # --- the figures --------------------------------------------------------------------------
 
 
@@ -393,13 +321,7 @@ def main() -> None:
         raise SystemExit("needs reftrack and sqlite-utils on PATH: pip install -e '.[bench]'")
     folder = options.keep or Path(tempfile.mkdtemp(prefix="reftrack-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "REFTRACK_CONFIG": str(folder / "config.toml"),
-        "REFTRACK_TODAY": TODAY.isoformat(),
-        "NO_COLOR": "1",
-    }
-    env.pop("REFTRACK_DB", None)
+    env = environment(folder, today=TODAY.isoformat())
     try:
         figures, cases, notes = bench(folder, rows, runs, heavy_runs, reftrack, utils, env)
     finally:
@@ -594,12 +516,8 @@ def report(
     print(f"\nreftrack bench_scale ({mode}, {rows:,} rows), {stamp:%Y-%m-%d %H:%M %Z}")
     print(machine())
     print(f"medians of {runs} runs (import/export: {heavy_runs}), after one warm-up run")
-    print(f"\n{'command':<48} {'median':>9} {'min':>9} {'peak RSS':>9}")
-    for case in cases:
-        print(
-            f"{case.name:<48} {case.median * 1000:7.0f}ms {min(case.seconds) * 1000:7.0f}ms "
-            f"{case.peak_mib:6.0f}MiB"
-        )
+    print()
+    print_table(cases, width=48, columns=[("peak RSS", 9, lambda case: f"{case.peak_mib:6.0f}MiB")])
     print(f"\n{'figure':<58} {'measured':>14}  {'target':<18} result")
     for figure in figures:
         print(figure.row())

@@ -12,63 +12,18 @@ Standard library only; nothing outside a temporary folder is touched.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sqlite3
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from contextlib import closing
-from dataclasses import dataclass, field
 from pathlib import Path
 
-
-@dataclass
-class Case:
-    name: str
-    argv: list[str]
-    seconds: list[float] = field(default_factory=list)
-    peak_kib: list[int] = field(default_factory=list)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-
-def reftrack_command() -> list[str]:
-    """The installed console script beside this Python, else `python -m reftrack`."""
-    script = shutil.which("reftrack", path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, "-m", "reftrack"]
-
-
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall time of one whole process, and its own peak RSS in KiB (via wait4)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
-    )
-    if hasattr(os, "wait4"):
-        _pid, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        # Linux reports KiB, macOS bytes
-        peak = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
-    else:  # pragma: no cover - Windows
-        process.wait()
-        elapsed, peak = time.perf_counter() - start, 0
-    errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{errors}")
-    return elapsed, peak
+from _harness import Case, environment, measure, print_table, python_line, reftrack_command, run
 
 
 def fill_database(reftrack: list[str], env: dict[str, str], count: int) -> None:
     """Let reftrack create its schema once, then add the advocates by plain SQL (fast)."""
-    run_once([*reftrack, "advocate", "list"], env)
+    run(Case("reftrack advocate list (the schema)", [*reftrack, "advocate", "list"]), env)
     now = "2026-03-16 09:00:00"
     rows = [
         (
@@ -100,13 +55,8 @@ def main() -> None:
 
     reftrack = reftrack_command()
     with tempfile.TemporaryDirectory(prefix="reftrack-bench-") as folder:
-        env = {
-            **os.environ,
-            "REFTRACK_DB": str(Path(folder) / "bench.db"),
-            "REFTRACK_CONFIG": str(Path(folder) / "config.toml"),
-            "REFTRACK_TODAY": "2026-03-16",
-            "NO_COLOR": "1",
-        }
+        env = environment(Path(folder), today="2026-03-16")
+        env["REFTRACK_DB"] = str(Path(folder) / "bench.db")
         fill_database(reftrack, env, options.advocates)
         cases = [
             Case("python -c pass", [sys.executable, "-c", "pass"]),
@@ -122,23 +72,20 @@ def main() -> None:
                 [*reftrack, "advocate", "list", "--format", "json"],
             ),
         ]
-        for case in cases:  # warm-up: disk cache, .pyc files
-            run_once(case.argv, env)
-        for _ in range(options.runs):  # interleaved, so drift affects every case alike
-            for case in cases:
-                elapsed, peak = run_once(case.argv, env)
-                case.seconds.append(elapsed)
-                case.peak_kib.append(peak)
+        measure(cases, env, options.runs)
 
     bare, typer_only = cases[0].median, cases[1].median
-    print(f"{sys.executable} ({sys.version.split()[0]}), {options.runs} runs, medians")
-    print(f"{'command':44} {'median':>9} {'min':>9} {'×pass':>7} {'×typer':>7} {'RSS':>9}")
-    for case in cases:
-        print(
-            f"{case.name:44} {case.median * 1000:7.1f}ms {min(case.seconds) * 1000:7.1f}ms "
-            f"{case.median / bare:7.2f} {case.median / typer_only:7.2f} "
-            f"{statistics.median(case.peak_kib) / 1024:7.1f}MB"
-        )
+    print(python_line(options.runs))
+    print_table(
+        cases,
+        width=44,
+        digits=1,
+        columns=[
+            ("×pass", 7, lambda case: f"{case.median / bare:7.2f}"),
+            ("×typer", 7, lambda case: f"{case.median / typer_only:7.2f}"),
+            ("RSS", 9, lambda case: f"{case.median_peak_mib:7.1f}MB"),
+        ],
+    )
 
 
 if __name__ == "__main__":

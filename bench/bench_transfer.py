@@ -23,39 +23,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import shutil
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+
+from _harness import Case, environment, measure, peak_memory_mib, remove_db, tool
 
 FIRST = ("Anna", "Jan", "Piet", "Sara", "Zoë", "Kees", "Lisa", "Tom", "Eva", "Bram", "René")
 LAST = ("de Vries", "Jansen", "Bakker", "Visser", "Smit", "'t Hart", "Müller", "Dekker")
 SOURCES = ("referral", "inbound", "outbound", "event", "network", "other", "")
-
-
-@dataclass
-class Case:
-    name: str
-    argv: list[str]
-    prepare: str = ""  # "fresh-db": delete the database before each run
-    db: Path | None = None
-    stdout: Path | None = None
-    seconds: list[float] = field(default_factory=list)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-
-def tool(name: str) -> str | None:
-    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
 
 
 def write_csv(path: Path, rows: int) -> None:
@@ -94,36 +72,6 @@ def write_csv(path: Path, rows: int) -> None:
             )
 
 
-def run(case: Case, env: dict[str, str]) -> None:
-    if case.prepare == "fresh-db" and case.db is not None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{case.db}{suffix}").unlink(missing_ok=True)
-    output = case.stdout.open("w") if case.stdout else subprocess.DEVNULL
-    began = time.perf_counter()
-    try:
-        done = subprocess.run(
-            case.argv, env=env, stdout=output, stderr=subprocess.PIPE, check=False
-        )
-    finally:
-        if case.stdout and not isinstance(output, int):
-            output.close()
-    case.seconds.append(time.perf_counter() - began)
-    if done.returncode != 0:
-        raise SystemExit(f"{case.name} failed: {done.stderr.decode(errors='replace')}")
-
-
-def peak_memory_mib(argv: list[str], env: dict[str, str]) -> float:
-    """Max RSS of one process, measured in a fresh wrapper so earlier runs do not count."""
-    probe = (
-        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True,"
-        " stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, *argv], env=env, check=True, capture_output=True, text=True
-    ).stdout
-    return int(out.strip()) / 1024  # Linux reports KiB
-
-
 def cases(folder: Path, source: Path) -> tuple[list[Case], list[Case]]:
     reftrack, utils, shell = tool("reftrack"), tool("sqlite-utils"), tool("sqlite3")
     mine, theirs, floor = folder / "reftrack.db", folder / "utils.db", folder / "shell.db"
@@ -133,8 +81,7 @@ def cases(folder: Path, source: Path) -> tuple[list[Case], list[Case]]:
             Case(
                 "reftrack import",
                 [reftrack, "--db", str(mine), "import", "advocates", str(source)],
-                "fresh-db",
-                mine,
+                before=remove_db(mine),
             )
         )
         exports.append(
@@ -148,8 +95,7 @@ def cases(folder: Path, source: Path) -> tuple[list[Case], list[Case]]:
             Case(
                 "sqlite-utils insert",
                 [utils, "insert", str(theirs), "advocates", str(source), "--csv"],
-                "fresh-db",
-                theirs,
+                before=remove_db(theirs),
             )
         )
         exports.append(
@@ -164,8 +110,7 @@ def cases(folder: Path, source: Path) -> tuple[list[Case], list[Case]]:
             Case(
                 "sqlite3 .import",
                 [shell, str(floor), f".import --csv {source} advocates"],
-                "fresh-db",
-                floor,
+                before=remove_db(floor),
             )
         )
         exports.append(
@@ -201,20 +146,15 @@ def main() -> None:
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="reftrack-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "REFTRACK_CONFIG": str(folder / "config.toml"), "NO_COLOR": "1"}
-    env.pop("REFTRACK_DB", None)
+    env = environment(folder)
     try:
         source = folder / "advocates.csv"
         write_csv(source, args.rows)
         size = source.stat().st_size / 2**20
         print(f"{args.rows} advocates, {size:.1f} MiB CSV, {args.runs} runs each")
         imports, exports = cases(folder, source)
-        for _ in range(args.runs):
-            for case in imports:
-                run(case, env)
-        for _ in range(args.runs):
-            for case in exports:
-                run(case, env)
+        measure(imports, env, args.runs, warm=False)
+        measure(exports, env, args.runs, warm=False)
         report("import (fresh database each run)", imports)
         report("export", exports)
         mine = next((c for c in exports if c.name == "reftrack export"), None)

@@ -13,9 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reftrack.cli.main import app
-
-TODAY = "2026-03-16"  # a Monday
-
+from tests.helpers import TODAY, Invoke
 
 PG_URL_ENV = "REFTRACK_TEST_PG_URL"
 # one template per test run, so two runs against one server never drop each other's
@@ -105,9 +103,6 @@ def db_path(isolated: Path) -> Path:
     return isolated
 
 
-Invoke = Callable[..., Result]
-
-
 @pytest.fixture
 def cli() -> Invoke:
     """Run the real CLI in-process: cli("advocate", "add", "Anna") → Result."""
@@ -131,11 +126,11 @@ def cli_json(cli: Invoke) -> Callable[..., Any]:
     return invoke
 
 
-def assert_one_line_error(result: Result, *fragments: str, code: int = 1) -> None:
-    """The behaviour contract for bad input: exit code, one line on stderr, no traceback."""
-    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
+@pytest.fixture
+def anna(cli_json: Callable[..., Any]) -> dict[str, Any]:
+    """An advocate who may be asked (NPS 9, a customer since 2024), as `advocate add` shows her.
+
+    test_rules.py has its own ``anna`` (Anna de Vries, with a company and an email).
+    """
+    [row] = cli_json("advocate", "add", "Anna", "--nps", "9", "--since", "2024-01-01")
+    return row

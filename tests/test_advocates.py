@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from reftrack.db import Database, open_database, resolve_url
 from reftrack.models import NpsScore
-from tests.conftest import assert_one_line_error
+from tests.helpers import assert_one_line_error
 
 pytestmark = pytest.mark.both_engines
 

@@ -9,15 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import assert_one_line_error
+from tests.helpers import assert_one_line_error
 
 pytestmark = pytest.mark.both_engines
-
-
-@pytest.fixture
-def anna(cli_json: Any) -> dict[str, Any]:
-    [row] = cli_json("advocate", "add", "Anna", "--nps", "9", "--since", "2024-01-01")
-    return row
 
 
 def test_add_stores_the_ask(cli: Any, cli_json: Any, anna: dict[str, Any]) -> None:

@@ -12,28 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reftrack.cli.main import app
-from tests.conftest import TODAY, assert_one_line_error
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, result.stderr
-    return result
-
-
-def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, read with plain sqlite3 (not through reftrack)."""
-    with closing(sqlite3.connect(path)) as connection:
-        tables = [
-            name
-            for (name,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        return {
-            table: connection.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
-            for table in tables
-        }
-
+from tests.helpers import TODAY, assert_one_line_error, dump, ok
 
 FILLED = [
     ("advocate", "add", "Anna de Vries", "--nps", "9", "--since", "2024-01-01"),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 
 def reftrack(*args: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import Invoke, assert_one_line_error
+from tests.helpers import Invoke, assert_one_line_error
 
 
 def test_demo_builds_a_realistic_history_elsewhere(

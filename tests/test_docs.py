@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from reftrack.records import COLUMNS
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoke, assert_one_line_error
+from tests.helpers import Invoke, assert_one_line_error
 
 pytestmark = pytest.mark.both_engines
 

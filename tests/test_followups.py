@@ -8,20 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import assert_one_line_error
+from tests.helpers import assert_one_line_error, ok
 
 pytestmark = pytest.mark.both_engines
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, result.stderr
-    return result
-
-
-@pytest.fixture
-def anna(cli_json: Any) -> dict[str, Any]:
-    [row] = cli_json("advocate", "add", "Anna", "--nps", "9", "--since", "2024-01-01")
-    return row
 
 
 def custom(cli_json: Any) -> list[dict[str, Any]]:

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoke, assert_one_line_error
-from tests.test_bad_input import dump
+from tests.helpers import Invoke, assert_one_line_error, dump
 
 
 def file_bytes(path: Path) -> bytes:

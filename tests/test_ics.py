@@ -10,7 +10,7 @@ from icalendar import Calendar
 from reftrack.db import open_database, resolve_url
 from reftrack.files.ics import calendar_bytes, follow_up_uid
 from reftrack.services.due import calendar_entries, due_items
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 pytestmark = pytest.mark.both_engines
 

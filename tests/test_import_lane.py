@@ -43,7 +43,7 @@ from reftrack.transfer.fast import lane as transfer_lane
 from reftrack.transfer.fast.rowcode import compile_rows
 from reftrack.transfer.imports import import_tables
 from reftrack.transfer.write import stored
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 CANONICAL = {
     "advocates": "id,name,company,email,phone,tags,nps,nps_on,customer_since,source,"

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 START = date(2026, 1, 5)
 STAGES = ["new", "contacted", "meeting", "proposal", "won", "lost"]

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import Invoke, assert_one_line_error
+from tests.helpers import Invoke, assert_one_line_error
 
 
 def seed(cli: Invoke, count: int = 3) -> None:

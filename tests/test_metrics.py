@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reftrack.cli.main import app
-from tests.conftest import TODAY, Invoke, assert_one_line_error
+from tests.helpers import TODAY, Invoke, assert_one_line_error
 
 pytestmark = pytest.mark.both_engines
 

@@ -14,11 +14,9 @@ from reftrack.dates import today
 from reftrack.db import open_database, resolve_url
 from reftrack.services import guards, lookup
 from reftrack.services.suggest import WEIGHTS, suggest
-from tests.conftest import Invoke, assert_one_line_error
+from tests.helpers import OLD, Invoke, assert_one_line_error
 
 pytestmark = pytest.mark.both_engines
-
-OLD = ("--since", "2024-01-01")
 
 
 def add(cli: Invoke, *args: str) -> None:

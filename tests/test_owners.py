@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 pytestmark = pytest.mark.both_engines
 

@@ -6,20 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import assert_one_line_error
+from tests.helpers import assert_one_line_error, ok
 
 pytestmark = pytest.mark.both_engines
-
-
-@pytest.fixture
-def anna(cli_json: Any) -> dict[str, Any]:
-    [row] = cli_json("advocate", "add", "Anna", "--nps", "9", "--since", "2024-01-01")
-    return row
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, result.stderr
-    return result
 
 
 def referral(cli_json: Any, ref: str) -> dict[str, Any]:

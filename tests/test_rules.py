@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Invoke, assert_one_line_error
+from tests.helpers import Invoke, assert_one_line_error
 
 pytestmark = pytest.mark.both_engines
 

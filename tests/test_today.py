@@ -6,11 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.helpers import OLD, Invoke
 
 pytestmark = pytest.mark.both_engines
-
-OLD = ("--since", "2024-01-01")
 
 
 @pytest.fixture

@@ -5,20 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import Invoke, assert_one_line_error
+from tests.helpers import DATA, Invoke, assert_one_line_error, ok
 
 pytestmark = pytest.mark.both_engines
-
-DATA = Path(__file__).parent / "data"
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
 
 
 def count(cli: Invoke, kind: str = "advocates") -> int:

@@ -8,16 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.helpers import DATA, Invoke, ok
 
 pytestmark = pytest.mark.both_engines
-
-DATA = Path(__file__).parent / "data"
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
 
 
 def advocates(cli: Invoke) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from reftrack.db import open_database
 from reftrack.models import Advocate, Ask, FollowUp, Referral
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 _ALPHABET = st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters="\x00")
 _TRICKY = st.sampled_from(["=", "+", "-", "@", "'", "\t", "\n", "\r", '"', ",", ";", " "])

@@ -6,21 +6,15 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from reftrack import records
-from tests.conftest import Invoke
+from tests.helpers import Invoke, ok
 
 pytestmark = pytest.mark.both_engines
 
 KINDS = tuple(records.KINDS)  # in the order `export all` writes them
-
-
-def ok(result: Any) -> Any:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
 
 
 def seed(cli: Invoke) -> None:

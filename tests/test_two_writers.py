@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 pytestmark = pytest.mark.both_engines
 

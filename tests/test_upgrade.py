@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reftrack.db import SCHEMA_HEAD
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.db"))
 TABLES = ("advocate", "nps_score", "advocate_event", "ask", "referral", "follow_up")

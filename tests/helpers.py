@@ -1,0 +1,54 @@
+"""Plain helpers the test modules share; the fixtures live in conftest.py.
+
+Import these from here (``from tests.helpers import Invoke``), never from ``tests.conftest``:
+pytest loads conftest.py itself, and importing it as a module as well is a known trap.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from typer.testing import Result
+
+TODAY = "2026-03-16"  # a Monday; conftest's autouse fixture sets REFTRACK_TODAY to it
+
+DATA = Path(__file__).parent / "data"  # the sample files (LinkedIn, Google, Outlook, …)
+
+OLD = ("--since", "2024-01-01")  # an advocate who has been a customer for long enough
+
+Invoke = Callable[..., Result]  # the type of the ``cli`` fixture
+
+
+def ok(result: Result) -> Result:
+    """The command succeeded (exit 0); the result, to read its output."""
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+def assert_one_line_error(result: Result, *fragments: str, code: int = 1) -> None:
+    """The behaviour contract for bad input: exit code, one line on stderr, no traceback."""
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, read with plain sqlite3 (not through reftrack)."""
+    with closing(sqlite3.connect(path)) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        return {
+            table: connection.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
+            for table in tables
+        }
