@@ -177,3 +177,10 @@ def test_only_render_imports_rich() -> None:
 def test_modules_stay_small(name: str) -> None:
     lines = MODULES[name].read_text(encoding="utf-8").count("\n")
     assert lines <= 420, f"{name} has {lines} lines: split it by what its parts do"
+
+
+def test_the_cli_names_the_kinds_of_the_registry() -> None:
+    from reftrack.cli.transfer import Kind
+    from reftrack.records import KINDS
+
+    assert [kind.value for kind in Kind] == [*KINDS, "all"]

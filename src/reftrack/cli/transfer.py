@@ -18,7 +18,6 @@ import typer
 
 from reftrack.cli import common
 from reftrack.errors import InvalidInputError
-from reftrack.records import KINDS
 
 if TYPE_CHECKING:
     from reftrack.files.tables import Table
@@ -26,6 +25,9 @@ if TYPE_CHECKING:
 
 
 class Kind(StrEnum):
+    """The kinds of records.KINDS, and all (tests/test_architecture.py holds them together;
+    spelled out here so that `--help` does not import the records module)."""
+
     advocates = "advocates"
     asks = "asks"
     referrals = "referrals"
@@ -88,6 +90,8 @@ def export_command(
     if kind is Kind.all:
         if target == "-":
             raise InvalidInputError("`export all` writes one file per kind: give a folder")
+        from reftrack.records import KINDS
+
         folder = Path(target)
         folder.mkdir(parents=True, exist_ok=True)
         with common.read_session() as session:
@@ -250,6 +254,8 @@ def _sources(kind: Kind, source: str) -> dict[str, tuple[str, str]]:
         if source != "-" and Path(source).is_dir():
             raise InvalidInputError(f"{source} is a folder; give a file, or use `import all`")
         return {kind.value: (source, "stdin" if source == "-" else Path(source).name)}
+    from reftrack.records import KINDS
+
     folder = Path(source)
     if not folder.is_dir():
         raise InvalidInputError(
