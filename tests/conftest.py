@@ -13,11 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reftrack.cli.main import app
-from tests.helpers import TODAY, Invoke
-
-PG_URL_ENV = "REFTRACK_TEST_PG_URL"
-# one template per test run, so two runs against one server never drop each other's
-PG_TEMPLATE = f"reftrack_template_{os.getpid()}"
+from tests.helpers import PG_TEMPLATE, PG_URL_ENV, TODAY, Invoke
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -6,6 +6,7 @@ pytest loads conftest.py itself, and importing it as a module as well is a known
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -21,6 +22,10 @@ DATA = Path(__file__).parent / "data"  # the sample files (LinkedIn, Google, Out
 OLD = ("--since", "2024-01-01")  # an advocate who has been a customer for long enough
 
 Invoke = Callable[..., Result]  # the type of the ``cli`` fixture
+
+PG_URL_ENV = "REFTRACK_TEST_PG_URL"
+# one template per test run, so two runs against one server never drop each other's
+PG_TEMPLATE = f"reftrack_template_{os.getpid()}"
 
 
 def ok(result: Result) -> Result:

@@ -184,3 +184,17 @@ def test_the_cli_names_the_kinds_of_the_registry() -> None:
     from reftrack.records import KINDS
 
     assert [kind.value for kind in Kind] == [*KINDS, "all"]
+
+
+def test_tests_import_helpers_not_conftest() -> None:
+    """pytest loads conftest.py itself; importing it as a module too loads it twice."""
+    tests = Path(__file__).parent
+    found = sorted(
+        path.name
+        for path in tests.glob("*.py")
+        if any(
+            isinstance(node, ast.ImportFrom) and node.module == "tests.conftest"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    )
+    assert found == [], f"import from tests.helpers instead: {found}"

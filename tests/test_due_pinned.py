@@ -46,7 +46,7 @@ from reftrack.records import followup_row
 from reftrack.services import followups
 from reftrack.services.aggregates import mine
 from reftrack.services.due import DueItem, DueView, describe, due_items
-from tests.conftest import PG_TEMPLATE, TODAY, Invoke
+from tests.helpers import PG_TEMPLATE, TODAY, Invoke
 
 pytestmark = pytest.mark.both_engines
 
