@@ -75,6 +75,17 @@ def test_an_existing_database_and_folder_keep_their_modes(cli: Invoke, db_path: 
     assert mode(db_path) == 0o644
 
 
+def test_a_backup_is_owner_only(cli: Invoke, tmp_path: Path) -> None:
+    assert cli("advocate", "add", "Anna").exit_code == 0
+    shelf = tmp_path / "shelf"
+    shelf.mkdir(mode=0o755)
+    result = cli("backup", str(shelf / "reftrack.db"))
+    assert result.exit_code == 0, result.stderr
+    assert mode(shelf / "reftrack.db") == 0o600
+    assert mode(shelf) == 0o755  # the user's folder is left as it is
+    assert [p.name for p in shelf.iterdir()] == ["reftrack.db"]
+
+
 def test_export_all_makes_an_owner_only_folder(cli: Invoke, tmp_path: Path) -> None:
     assert cli("advocate", "add", "Anna").exit_code == 0
     folder = tmp_path / "exports" / "2026-03-16"
