@@ -85,6 +85,36 @@ def test_backup_refuses_a_damaged_database_and_keeps_the_good_backup(
         assert connection.execute("SELECT count(*) FROM advocate").fetchone() == (300,)
 
 
+def swap_indexes(path: Path, first: str, second: str) -> None:
+    """Two indexes' pages swapped: every page readable, the indexes wrong for their table."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as connection:
+        connection.execute("PRAGMA writable_schema = ON")
+        root = dict(connection.execute("SELECT name, rootpage FROM sqlite_schema").fetchall())
+        for name, page in ((first, root[second]), (second, root[first])):
+            connection.execute("UPDATE sqlite_schema SET rootpage = ? WHERE name = ?", (page, name))
+
+
+def test_backup_refuses_a_database_whose_indexes_do_not_match(
+    cli: Invoke, db_path: Path, tmp_path: Path
+) -> None:
+    seed_many(cli)
+    swap_indexes(db_path, "ix_advocate_name", "ix_advocate_email")
+    target = tmp_path / "b.db"
+    result = cli("backup", str(target))
+    assert_one_line_error(result, "backup refused", "is damaged", "missing from index", "and more")
+    assert not target.exists()
+
+
+def test_doctor_reports_a_damaged_file_without_a_traceback(cli: Invoke, db_path: Path) -> None:
+    seed_many(cli)
+    corrupt(db_path)
+    result = cli("doctor", "--format", "json")
+    assert_one_line_error(result, "damaged", ".recover")
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert report["integrity_check"] != "ok"
+
+
 def test_backup_refuses_rows_that_point_at_nothing(
     cli: Invoke, db_path: Path, tmp_path: Path
 ) -> None:

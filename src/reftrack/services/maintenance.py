@@ -9,10 +9,11 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 
-from reftrack.db import SCHEMA_HEAD, Database, sqlite_path
+from reftrack.db import SCHEMA_HEAD, Database, describe_failure, sqlite_path
 from reftrack.errors import DatabaseError, InvalidInputError
 from reftrack.records import KINDS
 
@@ -93,17 +94,26 @@ def _copy_checked(source: Path, copy: Path) -> str | None:
             raise DatabaseError(f"backup failed: {error}; check the disk and try again") from None
         damage = [str(error)]
     if damage != ["ok"]:
-        more = f" and {len(damage) - 1} more problems" if len(damage) > 1 else ""
-        return (
-            f"{source} is damaged ({' '.join(damage[0].split())}{more}); keep the last good "
-            f"backup, and salvage the rows with `sqlite3 {source} .recover | sqlite3 saved.db`"
-        )
+        more = " and more" if len(damage) > 1 else ""
+        return f"{source} is damaged ({_one_line(damage[0])}{more}); {_salvage(source)}"
     if broken:
         return (
             f"{source} has {broken} rows that point at records that do not exist; "
             "see them with `reftrack doctor`, mend or delete them, then back up again"
         )
     return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _salvage(path: Path) -> str:
+    """The fix for a damaged database file."""
+    return (
+        "keep the last good backup, and salvage the rows with "
+        f"`sqlite3 {path} .recover | sqlite3 saved.db`"
+    )
 
 
 @dataclass
@@ -124,31 +134,45 @@ class Health:
 
 
 def check(database: Database) -> Health:
-    engine: Engine = database.engine
     health = Health(
         url=database.url, path=sqlite_path(database.url), schema_version=database.schema_version()
     )
     if health.schema_version != SCHEMA_HEAD:
         health.problems.append(f"schema {health.schema_version}, expected {SCHEMA_HEAD}")
-    with engine.connect() as connection:
-        present = set(inspect(connection).get_table_names())
-        for table in TABLES:
-            if table not in present:
-                health.problems.append(f"table {table} is missing")
-                continue
-            health.counts[table] = connection.execute(
-                text(f"SELECT count(*) FROM {table}")
-            ).scalar_one()
-        if health.path is not None:
-            health.integrity = str(connection.exec_driver_sql("PRAGMA integrity_check").scalar())
-            if health.integrity != "ok":
-                health.problems.append(f"integrity_check: {health.integrity}")
-            health.foreign_key_problems = len(
-                connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            )
-            if health.foreign_key_problems:
-                health.problems.append(
-                    f"{health.foreign_key_problems} rows point at records that do not exist"
-                )
-            health.journal_mode = str(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
+    try:
+        with database.engine.connect() as connection:
+            _check_tables(connection, health)
+            if health.path is not None:
+                _check_file(connection, health, health.path)
+    except sa_exc.DatabaseError as error:
+        if health.path is None:
+            raise DatabaseError(describe_failure(error, database.url)) from None
+        # a damaged file fails the reads themselves ("database disk image is malformed")
+        health.integrity = _one_line(str(error.orig))
+        health.problems.append(f"the file is damaged ({health.integrity}); {_salvage(health.path)}")
     return health
+
+
+def _check_tables(connection: Connection, health: Health) -> None:
+    present = set(inspect(connection).get_table_names())
+    for table in TABLES:
+        if table not in present:
+            health.problems.append(f"table {table} is missing")
+            continue
+        health.counts[table] = connection.execute(
+            text(f"SELECT count(*) FROM {table}")
+        ).scalar_one()
+
+
+def _check_file(connection: Connection, health: Health, path: Path) -> None:
+    health.integrity = _one_line(str(connection.exec_driver_sql("PRAGMA integrity_check").scalar()))
+    if health.integrity != "ok":
+        health.problems.append(f"integrity_check: {health.integrity}; {_salvage(path)}")
+    health.foreign_key_problems = len(
+        connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    )
+    if health.foreign_key_problems:
+        health.problems.append(
+            f"{health.foreign_key_problems} rows point at records that do not exist"
+        )
+    health.journal_mode = str(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
