@@ -42,6 +42,16 @@ def test_backup_refuses_its_own_file_and_missing_folders(
     assert_one_line_error(cli("backup", str(tmp_path)), "is a directory")
 
 
+def add_an_ask_of_nobody(path: Path) -> None:
+    """An ask of advocate 99, who does not exist: one broken link."""
+    with closing(sqlite3.connect(path)) as connection, connection:  # foreign_keys is off here
+        connection.execute(
+            "INSERT INTO ask (advocate_id, asked_on, channel, outcome, forced, created_at,"
+            " updated_at) VALUES (99, '2026-01-01', 'phone', 'pending', 0, '2026-01-01',"
+            " '2026-01-01')"
+        )
+
+
 def seed_many(cli: Invoke, count: int = 300) -> None:
     rows = "".join(f"Person {i},person{i}@example.com,+31 6 {i:08d}\n" for i in range(count))
     result = cli("import", "advocates", "-", input="name,email,phone\n" + rows)
@@ -119,12 +129,7 @@ def test_backup_refuses_rows_that_point_at_nothing(
     cli: Invoke, db_path: Path, tmp_path: Path
 ) -> None:
     seed(cli, 1)
-    with closing(sqlite3.connect(db_path)) as connection, connection:
-        connection.execute(
-            "INSERT INTO ask (advocate_id, asked_on, channel, outcome, forced, created_at,"
-            " updated_at) VALUES (99, '2026-01-01', 'phone', 'pending', 0, '2026-01-01',"
-            " '2026-01-01')"
-        )
+    add_an_ask_of_nobody(db_path)
     target = tmp_path / "b.db"
     result = cli("backup", str(target))
     assert_one_line_error(result, "backup refused", "has 1 rows that point at", "reftrack doctor")
@@ -201,12 +206,7 @@ def test_doctor_reports_a_healthy_database(cli: Invoke, db_path: Path) -> None:
 
 def test_doctor_exits_1_on_broken_links(cli: Invoke, db_path: Path) -> None:
     seed(cli, 1)
-    with sqlite3.connect(db_path) as connection:  # foreign_keys is off in a bare connection
-        connection.execute(
-            "INSERT INTO ask (advocate_id, asked_on, channel, outcome, forced, created_at,"
-            " updated_at) VALUES (99, '2026-01-01', 'phone', 'pending', 0, '2026-01-01',"
-            " '2026-01-01')"
-        )
+    add_an_ask_of_nobody(db_path)
     result = cli("doctor")
     assert result.exit_code == 1
     assert "1 rows point at records that do not exist" in result.stderr
