@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from tests.helpers import Invoke, assert_one_line_error
@@ -23,13 +24,13 @@ def test_backup_is_a_complete_database(cli: Invoke, tmp_path: Path) -> None:
     result = cli("backup", str(target))
     assert result.exit_code == 0, result.stderr
     assert "backup written" in result.stderr
-    with sqlite3.connect(target) as connection:
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.db", "data"]  # no leftovers
+    with closing(sqlite3.connect(target)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         names = [r[0] for r in connection.execute("SELECT name FROM advocate ORDER BY id")]
     assert names == ["Person 0", "Person 1", "Person 2"]
     listed = cli("--db", str(target), "advocate", "list", "--format", "json")
     assert len(json.loads(listed.stdout)) == 3
-    assert not (tmp_path / "backup.db.partial").exists()
 
 
 def test_backup_refuses_its_own_file_and_missing_folders(
@@ -39,6 +40,123 @@ def test_backup_refuses_its_own_file_and_missing_folders(
     assert_one_line_error(cli("backup", str(db_path)), "another file than the database")
     assert_one_line_error(cli("backup", str(tmp_path / "nope" / "b.db")), "does not exist")
     assert_one_line_error(cli("backup", str(tmp_path)), "is a directory")
+
+
+def add_an_ask_of_nobody(path: Path) -> None:
+    """An ask of advocate 99, who does not exist: one broken link."""
+    with closing(sqlite3.connect(path)) as connection, connection:  # foreign_keys is off here
+        connection.execute(
+            "INSERT INTO ask (advocate_id, asked_on, channel, outcome, forced, created_at,"
+            " updated_at) VALUES (99, '2026-01-01', 'phone', 'pending', 0, '2026-01-01',"
+            " '2026-01-01')"
+        )
+
+
+def seed_many(cli: Invoke, count: int = 300) -> None:
+    rows = "".join(f"Person {i},person{i}@example.com,+31 6 {i:08d}\n" for i in range(count))
+    result = cli("import", "advocates", "-", input="name,email,phone\n" + rows)
+    assert result.exit_code == 0, result.stderr
+
+
+def corrupt(path: Path) -> None:
+    """Write garbage over a page in the middle of the file, as a failing disk might."""
+    with closing(sqlite3.connect(path)) as connection:  # every page in the file, none in a WAL
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    pages = path.stat().st_size // page_size
+    with path.open("r+b") as handle:
+        handle.seek(pages // 2 * page_size)
+        handle.write(bytes((i * 37 + 11) % 256 for i in range(page_size)))
+    with closing(sqlite3.connect(path)) as connection:  # the damage is there to be found
+        try:
+            found = connection.execute("PRAGMA integrity_check").fetchone()
+        except sqlite3.DatabaseError as error:  # "database disk image is malformed"
+            found = (str(error),)
+    assert found != ("ok",)
+
+
+def test_backup_refuses_a_damaged_database_and_keeps_the_good_backup(
+    cli: Invoke, db_path: Path, tmp_path: Path
+) -> None:
+    seed_many(cli)
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    target = shelf / "nightly.db"
+    assert cli("backup", str(target)).exit_code == 0
+    good = target.read_bytes()
+    corrupt(db_path)
+    result = cli("backup", str(target))
+    assert_one_line_error(result, "backup refused", f"{db_path} is damaged", ".recover")
+    assert "backup written" not in result.stderr
+    assert target.read_bytes() == good
+    assert [p.name for p in shelf.iterdir()] == ["nightly.db"]  # the copy is gone
+    with closing(sqlite3.connect(target)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT count(*) FROM advocate").fetchone() == (300,)
+
+
+def swap_indexes(path: Path, first: str, second: str) -> None:
+    """Two indexes' pages swapped: every page readable, the indexes wrong for their table."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as connection:
+        connection.execute("PRAGMA writable_schema = ON")
+        root = dict(connection.execute("SELECT name, rootpage FROM sqlite_schema").fetchall())
+        for name, page in ((first, root[second]), (second, root[first])):
+            connection.execute("UPDATE sqlite_schema SET rootpage = ? WHERE name = ?", (page, name))
+
+
+def test_backup_refuses_a_database_whose_indexes_do_not_match(
+    cli: Invoke, db_path: Path, tmp_path: Path
+) -> None:
+    seed_many(cli)
+    swap_indexes(db_path, "ix_advocate_name", "ix_advocate_email")
+    target = tmp_path / "b.db"
+    result = cli("backup", str(target))
+    assert_one_line_error(result, "backup refused", "is damaged", "missing from index", "and more")
+    assert not target.exists()
+
+
+def test_doctor_reports_a_damaged_file_without_a_traceback(cli: Invoke, db_path: Path) -> None:
+    seed_many(cli)
+    corrupt(db_path)
+    result = cli("doctor", "--format", "json")
+    assert_one_line_error(result, "damaged", ".recover")
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert report["integrity_check"] != "ok"
+
+
+def test_backup_refuses_rows_that_point_at_nothing(
+    cli: Invoke, db_path: Path, tmp_path: Path
+) -> None:
+    seed(cli, 1)
+    add_an_ask_of_nobody(db_path)
+    target = tmp_path / "b.db"
+    result = cli("backup", str(target))
+    assert_one_line_error(result, "backup refused", "has 1 rows that point at", "reftrack doctor")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_backup_refuses_a_symlink_and_leaves_what_it_points_at(cli: Invoke, tmp_path: Path) -> None:
+    seed(cli, 1)
+    victim = tmp_path / "important.txt"
+    victim.write_text("not a backup", encoding="utf-8")
+    link = tmp_path / "backup.db"
+    link.symlink_to(victim)
+    assert_one_line_error(cli("backup", str(link)), f"{link} is a symbolic link")
+    assert link.is_symlink()
+    assert victim.read_text(encoding="utf-8") == "not a backup"
+
+
+def test_backup_never_follows_a_leftover_partial(cli: Invoke, tmp_path: Path) -> None:
+    seed(cli)
+    victim = tmp_path / "important.txt"
+    victim.write_text("not a backup", encoding="utf-8")
+    target = tmp_path / "backup.db"
+    target.with_name("backup.db.partial").symlink_to(victim)
+    assert cli("backup", str(target)).exit_code == 0
+    assert victim.read_text(encoding="utf-8") == "not a backup"
+    with closing(sqlite3.connect(target)) as connection:
+        assert connection.execute("SELECT count(*) FROM advocate").fetchone() == (3,)
 
 
 def test_backup_while_another_process_writes(cli: Invoke, db_path: Path, tmp_path: Path) -> None:
@@ -88,12 +206,7 @@ def test_doctor_reports_a_healthy_database(cli: Invoke, db_path: Path) -> None:
 
 def test_doctor_exits_1_on_broken_links(cli: Invoke, db_path: Path) -> None:
     seed(cli, 1)
-    with sqlite3.connect(db_path) as connection:  # foreign_keys is off in a bare connection
-        connection.execute(
-            "INSERT INTO ask (advocate_id, asked_on, channel, outcome, forced, created_at,"
-            " updated_at) VALUES (99, '2026-01-01', 'phone', 'pending', 0, '2026-01-01',"
-            " '2026-01-01')"
-        )
+    add_an_ask_of_nobody(db_path)
     result = cli("doctor")
     assert result.exit_code == 1
     assert "1 rows point at records that do not exist" in result.stderr

@@ -137,6 +137,11 @@ def test_usage_mistakes(cli: Invoke, tmp_path: Path) -> None:
     )
     assert_one_line_error(cli("import", "all", str(tmp_path)), "has none of advocates.csv")
     assert_one_line_error(cli("import", "advocates", str(tmp_path)), "is a folder")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("mine", encoding="utf-8")
+    assert_one_line_error(cli("export", "all", str(plain)), "is a file", "give a folder")
+    assert_one_line_error(cli("export", "all", str(plain / "sub")), "cannot make the folder")
+    assert plain.read_text(encoding="utf-8") == "mine"
 
 
 def test_every_command_has_help_with_an_example(cli: Invoke) -> None:

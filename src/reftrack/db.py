@@ -55,18 +55,38 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+# The records are people's names, phones and notes: what reftrack creates to hold them is
+# its owner's alone from the moment it exists (umask can only take bits away from these).
+OWNER_ONLY_FOLDER = 0o700
+OWNER_ONLY_FILE = 0o600
+
+
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the folder of a new database; refuse things that cannot be one."""
+    """Create a new database's folder and file, owner-only; refuse a folder as the file.
+
+    The file is made here, empty (which SQLite takes for a new database), rather than by
+    SQLite, which would make it 0644 under the usual umask; SQLite gives the -wal, -shm
+    and -journal beside it the mode of the file. Existing folders and files keep theirs.
+    """
     if path.is_dir():
         raise DatabaseError(
             f"--db {path} is a directory; give a file path such as {path}/reftrack.db"
         )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=OWNER_ONLY_FOLDER, parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseError(
             f"cannot create the database folder {path.parent} ({error.strerror}); "
             "choose another --db path"
+        ) from None
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY_FILE))
+    except FileExistsError:
+        pass  # the user's file (or one made a moment ago): left as it is
+    except OSError as error:
+        raise DatabaseError(
+            f"cannot create the database {path} ({error.strerror}); "
+            "make its folder writable or choose another --db path"
         ) from None
 
 

@@ -65,6 +65,10 @@ def backup(
 ) -> None:
     """Copy the database to a file, safely even while cron or you are writing to it.
 
+    The copy is checked (integrity, links) before it replaces FILE: a damaged database is
+    refused with exit 1 and FILE is left as it was. The new file is readable by you only;
+    a FILE that is a symbolic link is refused.
+
     Example: reftrack backup ~/backups/reftrack-$(date +%F).db
     """
     from reftrack import render

@@ -92,8 +92,7 @@ def export_command(
             raise InvalidInputError("`export all` writes one file per kind: give a folder")
         from reftrack.records import KINDS
 
-        folder = Path(target)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = _export_folder(Path(target))
         with common.read_session() as session:
             for name in KINDS:
                 path = folder / f"{name}.{fmt.value}"
@@ -118,6 +117,21 @@ def _write_ics(session: Any, stream: IO[str]) -> None:
 
     items = due_items(session, as_of=common.today(), until=date.max)
     stream.write(calendar_bytes(calendar_entries(items)).decode("utf-8"))
+
+
+def _export_folder(folder: Path) -> Path:
+    """The folder of `export all`: owner-only when reftrack makes it; the user's left as is."""
+    from reftrack.db import OWNER_ONLY_FOLDER
+
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInputError(f"{folder} is a file; give a folder for `export all`")
+    try:
+        folder.mkdir(mode=OWNER_ONLY_FOLDER, parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidInputError(
+            f"cannot make the folder {folder} ({error.strerror}); give a folder for `export all`"
+        ) from None
+    return folder
 
 
 @contextmanager
