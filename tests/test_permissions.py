@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from reftrack.db import open_database
-from tests.conftest import Invoke
+from tests.helpers import Invoke
 
 
 @pytest.fixture(autouse=True)
