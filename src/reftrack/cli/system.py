@@ -86,7 +86,7 @@ def doctor(fmt: FormatOption = OutputFormat.table) -> None:
 
     health = check(common.database())
     report = {
-        "database": str(health.path or health.url),
+        "database": health.location,
         "config": str(config_path()),
         "schema_version": health.schema_version,
         "schema_expected": health.schema_head,

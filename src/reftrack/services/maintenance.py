@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from reftrack.db import SCHEMA_HEAD, Database, sqlite_path
+from reftrack.db import SCHEMA_HEAD, Database, location, sqlite_path
 from reftrack.errors import DatabaseError, InvalidInputError
 from reftrack.records import KINDS
 
@@ -66,6 +66,11 @@ class Health:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def location(self) -> str:
+        """The file's path or the server URL, its password masked: what doctor shows."""
+        return location(self.url)
 
 
 def check(database: Database) -> Health:
