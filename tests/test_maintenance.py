@@ -204,6 +204,25 @@ def test_doctor_reports_a_healthy_database(cli: Invoke, db_path: Path) -> None:
     assert report["foreign_key_problems"] == 0
 
 
+def test_doctor_masks_the_password_of_a_server_url(cli: Invoke, pg_database: str) -> None:
+    """The table and the JSON name the server database, never its password. The test
+    server trusts local connections, so doctor connects with a made-up one."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_database).set(password="S3cr3tPW").render_as_string(hide_password=False)
+    masked = make_url(url).render_as_string(hide_password=True)
+    assert "S3cr3tPW" in url and ":***@" in masked
+    table = cli("--db", url, "doctor")
+    as_json = cli("--db", url, "doctor", "--format", "json")
+    for result in (table, as_json):
+        assert result.exit_code == 0, result.stderr
+        assert "S3cr3tPW" not in result.stdout + result.stderr
+    assert f"database              {masked}\n" in table.stdout
+    report = json.loads(as_json.stdout)
+    assert report["database"] == masked and report["ok"] is True
+    assert report["counts"]["advocate"] == 0
+
+
 def test_doctor_exits_1_on_broken_links(cli: Invoke, db_path: Path) -> None:
     seed(cli, 1)
     add_an_ask_of_nobody(db_path)

@@ -61,6 +61,12 @@ OWNER_ONLY_FOLDER = 0o700
 OWNER_ONLY_FILE = 0o600
 
 
+def location(url: str) -> str:
+    """Where the database is, fit to show: a SQLite file's path, or the server URL with
+    its password masked (``postgresql://sec:***@host/db``)."""
+    return str(sqlite_path(url) or make_url(url).render_as_string(hide_password=True))
+
+
 def _prepare_sqlite_file(path: Path) -> None:
     """Create a new database's folder and file, owner-only; refuse a folder as the file.
 
@@ -160,7 +166,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
 def describe_failure(error: Exception, url: str) -> str:
     """Turn a driver error into one line that names the problem and the fix."""
     detail = " ".join(str(getattr(error, "orig", error)).split())  # always one line
-    where = sqlite_path(url) or make_url(url).render_as_string(hide_password=True)
+    where = location(url)
     lowered = detail.lower()
     if "file is not a database" in lowered:
         return f"{where} is not a SQLite database; point --db at a reftrack database or a new file"

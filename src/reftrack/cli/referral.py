@@ -156,10 +156,8 @@ def show(referral: ReferralArg, fmt: FormatOption = OutputFormat.table) -> None:
     if fmt is not OutputFormat.table:
         render.write_object({"referral": row, "follow_ups": steps})
         return
-    for key, value in row.items():
-        if value not in (None, ""):
-            sys.stdout.write(f"{key.ljust(12)}  {value}\n")
-    sys.stdout.write("\n")
+    render.details(list(row.items()))
+    render.write("\n")
     render.print_table(
         steps,
         [
@@ -226,7 +224,8 @@ def move(
     render.message(f"referral #{found.id} {found.prospect}: {found.status}")
     # asked after the commit: the write lock is never held while a person thinks
     offer = stage is Status.won and make_advocate is None and sys.stdin.isatty()
-    if offer and typer.confirm(f"Add {found.prospect} as an advocate?", default=True):
+    question = render.terminal_line(f"Add {found.prospect} as an advocate?")
+    if offer and typer.confirm(question, default=True):
         with common.write_session() as session:
             advocate = referrals.make_advocate(session, referral=found)
     if advocate is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -40,7 +39,7 @@ def demo(
     with database.session(write=True) as session:
         summary = build_demo(session, today=common.today(), settings=common.settings())
     database.engine.dispose()
-    sys.stdout.write(
+    render.write(
         f"Demo database: {path}\n"
         f"  {summary.advocates} advocates, {summary.asks} asks, {summary.referrals} referrals "
         f"({summary.won} won), {summary.open_follow_ups} open follow-ups\n\n"
@@ -90,7 +89,7 @@ def doctor(fmt: FormatOption = OutputFormat.table) -> None:
 
     health = check(common.database())
     report = {
-        "database": str(health.path or health.url),
+        "database": health.location,
         "config": str(config_path()),
         "schema_version": health.schema_version,
         "schema_expected": health.schema_head,
@@ -102,10 +101,9 @@ def doctor(fmt: FormatOption = OutputFormat.table) -> None:
         "ok": health.ok,
     }
     if fmt is OutputFormat.table:
-        for key, value in report.items():
-            if key == "counts":
-                value = ", ".join(f"{table} {count}" for table, count in health.counts.items())
-            sys.stdout.write(f"{key.ljust(21)} {value}\n")
+        counts = ", ".join(f"{table} {count}" for table, count in health.counts.items())
+        shown = [(key, counts if key == "counts" else value) for key, value in report.items()]
+        render.details(shown, skip_empty=False)
     else:
         render.write_object(report)
     if not health.ok:

@@ -339,10 +339,12 @@ def _run_import(
 
 
 def _print_action(action: Action) -> None:
+    from reftrack import render
+
     changed = f": {', '.join(action.changed)}" if action.verb == "update" else ""
     noun = action.kind.rstrip("s")
-    sys.stdout.write(
-        f"{action.verb:<6}  {action.where}  {noun} #{action.id} {action.label}{changed}\n"
+    render.write_line(
+        f"{action.verb:<6}  {action.where}  {noun} #{action.id} {action.label}{changed}"
     )
 
 

@@ -3,6 +3,8 @@
 Data goes to stdout, messages to stderr. When stdout is not a terminal (a pipe, cron's
 mail) tables print as plain aligned text: no colour, no box drawing, nothing cut short.
 Consoles are made on first use, not at import: Rich fixes the width when one is built.
+Text for people goes through ``render.safe`` (stored control characters shown, never
+sent raw) and reaches Rich as ``Text``, so a stored ``[bold]`` is shown, not obeyed.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 from reftrack.records import cell, json_value
+from reftrack.render.safe import terminal_line, terminal_text
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.text import Text
 
 Row = Mapping[str, Any]
 
@@ -58,9 +62,43 @@ def reset_consoles() -> None:
 
 
 def message(text: str) -> None:
-    """One line for people, on stderr."""
-    sys.stderr.write(text.rstrip("\n") + "\n")
+    """One line for people, on stderr (what it quotes from the data cannot act or break it)."""
+    sys.stderr.write(terminal_line(text.rstrip("\n")) + "\n")
     sys.stderr.flush()
+
+
+def write(text: str) -> None:
+    """Text for people on stdout, as it is but for control characters (``render.safe``)."""
+    sys.stdout.write(terminal_text(text))
+
+
+def write_line(text: str) -> None:
+    """One line for people on stdout; a newline or tab in it is shown as an escape too."""
+    sys.stdout.write(terminal_line(text) + "\n")
+
+
+def rich_text(value: str, style: str | None = None) -> Text:
+    """Stored text for Rich: controls escaped, and a ``Text``, so markup in it is shown."""
+    from rich.text import Text
+
+    return Text(terminal_text(value), style=style or "")
+
+
+def details(pairs: Sequence[tuple[str, Any]], *, skip_empty: bool = True) -> None:
+    """One record as aligned ``label  value`` lines, one column for every record of a kind
+    (its width is the longest label, shown or not); a value's later lines stay indented
+    under it, so stored text cannot pass for a label line of its own."""
+    width = max((len(label) for label, _ in pairs), default=0)
+    indent = "\n" + " " * (width + 2)
+    for label, value in pairs:
+        if skip_empty and _empty(value):
+            continue
+        text = terminal_text(str(value)).replace("\n", indent)
+        sys.stdout.write(f"{label.ljust(width)}  {text}\n")
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list) and not value)
 
 
 def write_csv(rows: Iterable[Row], columns: Sequence[str], stream: TextIO) -> None:
@@ -81,7 +119,11 @@ def write_object(data: Any, stream: TextIO | None = None) -> None:
 
 
 def plain_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
-    """Aligned columns of plain text, nothing truncated; reads well in a mail."""
+    """Aligned columns of plain text, nothing truncated; reads well in a mail.
+
+    Every cell stays on its line: its control characters (newline and tab too) are shown
+    as escapes (``render.safe``), so stored text can neither act nor forge a row."""
+    rows = [[terminal_line(text) for text in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for index, text in enumerate(row):
@@ -111,17 +153,21 @@ def print_table(
     texts = [[cell(row.get(key)) for key, _ in columns] for row in rows]
     if not stdout_is_terminal():
         if title:
-            sys.stdout.write(f"{title}\n\n")
+            sys.stdout.write(f"{terminal_line(title)}\n\n")
         sys.stdout.write(plain_table(texts, headers))
         return
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(
+        title=rich_text(terminal_line(title)) if title else None,
+        title_justify="left",
+        header_style="bold",
+    )
     for header in headers:
         table.add_column(header, overflow="fold")
     for row, text in zip(rows, texts, strict=True):
         style = "bold red" if highlight and row.get(highlight) else None
-        table.add_row(*text, style=style)
+        table.add_row(*map(rich_text, text), style=style)
     out().print(table)
 
 

@@ -2,7 +2,8 @@
 
 Like render.py: Rich on a terminal, plain text everywhere else (a pipe, cron's mail, a
 test): no colour, no box drawing, nothing cut short. Rich is imported only when drawing
-for a terminal. Inputs are plain values, never models.
+for a terminal. Inputs are plain values, never models. Every label and value is one line
+made safe for a terminal (``render.safe``) and reaches Rich as ``Text``, never as markup.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reftrack import render
+from reftrack.render.safe import terminal_line
 
 BAR_WIDTH = 30
 _BLOCK = "█"
@@ -41,12 +43,10 @@ def _write(text: str) -> None:
 def section(title: str) -> None:
     """A heading between the parts of a screen."""
     if _rich():
-        from rich.text import Text
-
         render.out().print()
-        render.out().print(Text(title, style="bold"))
+        render.out().print(render.rich_text(terminal_line(title), "bold"))
     else:
-        _write(f"\n{title}\n")
+        _write(f"\n{terminal_line(title)}\n")
 
 
 def gap() -> None:
@@ -57,13 +57,15 @@ def gap() -> None:
 def line(text: str) -> None:
     """One line of data or a note that belongs to the screen (stdout, not stderr)."""
     if _rich():
-        render.out().print(text, markup=False)
+        render.out().print(render.rich_text(terminal_line(text)))
     else:
-        _write(text + "\n")
+        _write(terminal_line(text) + "\n")
 
 
 def headline(title: str, pairs: Sequence[tuple[str, str]]) -> None:
     """Label/value pairs in a panel (terminal) or aligned lines (plain)."""
+    title = terminal_line(title)
+    pairs = [(terminal_line(label), terminal_line(value)) for label, value in pairs]
     if not _rich():
         width = max((len(label) for label, _ in pairs), default=0)
         body = "".join(f"  {label.ljust(width)}  {value}\n" for label, value in pairs)
@@ -71,18 +73,20 @@ def headline(title: str, pairs: Sequence[tuple[str, str]]) -> None:
         return
     from rich.panel import Panel
     from rich.table import Table
-    from rich.text import Text
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
     grid.add_column(style="bold")
     for label, value in pairs:
-        grid.add_row(Text(label), Text(value))
-    render.out().print(Panel(grid, title=title, title_align="left", expand=False))
+        grid.add_row(render.rich_text(label), render.rich_text(value))
+    panel = Panel(grid, title=render.rich_text(title), title_align="left", expand=False)
+    render.out().print(panel)
 
 
 def bars(title: str, rows: Sequence[tuple[str, float, str]], *, width: int = BAR_WIDTH) -> None:
     """A horizontal bar chart: (label, value, text after the bar) per row."""
+    title = terminal_line(title)
+    rows = [(terminal_line(label), value, terminal_line(note)) for label, value, note in rows]
     maximum = max((value for _, value, _ in rows), default=0)
     label_width = max((len(label) for label, _, _ in rows), default=0)
     if not _rich():
@@ -94,15 +98,15 @@ def bars(title: str, rows: Sequence[tuple[str, float, str]], *, width: int = BAR
         _write(f"{title}\n" + "\n".join(lines) + ("\n" if lines else ""))
         return
     from rich.table import Table
-    from rich.text import Text
 
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim")
     table.add_column(style="cyan", min_width=width)
     table.add_column()
     for label, value, note in rows:
-        table.add_row(Text(label), bar(value, maximum, width=width, char=_BLOCK), Text(note))
-    render.out().print(title, style="bold", markup=False)
+        block = bar(value, maximum, width=width, char=_BLOCK)
+        table.add_row(render.rich_text(label), block, render.rich_text(note))
+    render.out().print(render.rich_text(title, "bold"))
     render.out().print(table)
 
 
@@ -119,11 +123,16 @@ def funnel(title: str, steps: Sequence[tuple[str, int]]) -> None:
 
 def tree(roots: Sequence[Any], label: Any, *, title: str | None = None) -> None:
     """Draw nodes that have ``.children``; ``label(node)`` gives each node's text."""
+    title = terminal_line(title) if title else None
+
+    def text(node: Any) -> str:
+        return terminal_line(label(node))
+
     if not _rich():
         lines = [title] if title else []
 
         def walk(node: Any, depth: int) -> None:
-            lines.append("    " * depth + ("- " if depth else "") + label(node))
+            lines.append("    " * depth + ("- " if depth else "") + text(node))
             for child in node.children:
                 walk(child, depth + 1)
 
@@ -131,17 +140,16 @@ def tree(roots: Sequence[Any], label: Any, *, title: str | None = None) -> None:
             walk(root, 0)
         _write("\n".join(lines) + "\n")
         return
-    from rich.text import Text
     from rich.tree import Tree
 
     def grow(branch: Any, node: Any) -> None:
         for child in node.children:
-            grow(branch.add(Text(label(child))), child)
+            grow(branch.add(render.rich_text(text(child))), child)
 
     if title:
-        render.out().print(Text(title, style="bold"))
+        render.out().print(render.rich_text(title, "bold"))
     for root in roots:
-        top = Tree(Text(label(root), style="bold"), guide_style="dim")
+        top = Tree(render.rich_text(text(root), "bold"), guide_style="dim")
         grow(top, root)
         render.out().print(top)
 

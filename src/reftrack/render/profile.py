@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 from reftrack import render
@@ -12,19 +11,12 @@ if TYPE_CHECKING:
     from reftrack.models import Profile
 
 
-def _details(pairs: list[tuple[str, Any]]) -> None:
-    width = max(len(label) for label, _ in pairs)
-    for label, value in pairs:
-        if value not in (None, "", []):
-            sys.stdout.write(f"{label.ljust(width)}  {value}\n")
-
-
 def _section(title: str, rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
-    sys.stdout.write("\n")
+    render.write("\n")
     if rows:
         render.print_table(rows, columns, title=title)
     else:
-        sys.stdout.write(f"{title}: none\n")
+        render.write(f"{title}: none\n")
 
 
 def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
@@ -64,10 +56,8 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
         if profile.referred_by
         else None
     )
-    sys.stdout.write(
-        f"#{advocate.id} {advocate.name}{' (archived)' if advocate.archived else ''}\n"
-    )
-    _details(
+    render.write_line(f"#{advocate.id} {advocate.name}{' (archived)' if advocate.archived else ''}")
+    render.details(
         [
             ("company", advocate.company),
             ("email", advocate.email),

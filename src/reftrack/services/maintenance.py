@@ -13,7 +13,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from reftrack.db import SCHEMA_HEAD, Database, describe_failure, sqlite_path
+from reftrack.db import SCHEMA_HEAD, Database, describe_failure, location, sqlite_path
 from reftrack.errors import DatabaseError, InvalidInputError
 from reftrack.records import KINDS
 
@@ -131,6 +131,11 @@ class Health:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def location(self) -> str:
+        """The file's path or the server URL, its password masked: what doctor shows."""
+        return location(self.url)
 
 
 def check(database: Database) -> Health:
