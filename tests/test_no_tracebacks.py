@@ -1,0 +1,135 @@
+"""PRODUCT.md §16: every argument, however odd, ends in one line and an exit code of 0-3.
+
+Dates at the calendar's ends, huge numbers and ids, odd URLs, a full disk, a closed
+stdout, a damaged file: each gets one line naming the problem and the fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import OLD, Invoke, assert_one_line_error, dump, ok
+
+RANGE = "use a date from 1900-01-01 to 2999-12-31"
+
+
+@pytest.fixture
+def book(cli: Invoke, db_path: Path) -> Path:
+    ok(cli("advocate", "add", "Anna", "--nps", "9", *OLD))
+    ok(cli("referral", "add", "Anna", "Piet"))
+    return db_path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ask", "add", "Anna", "--on", "9999-12-31"),
+        ("ask", "add", "Anna", "--on", "0001-01-01"),
+        ("ask", "add", "Anna", "--on", "+99999m"),
+        ("ask", "add", "Anna", "--on", "+99999y"),
+        ("ask", "add", "Anna", "--on", "-99999w"),
+        ("referral", "add", "Anna", "Kees", "--on", "9999-12-31"),
+        ("advocate", "add", "Bob", "--since", "0001-01-01"),
+    ],
+)
+def test_dates_at_the_calendars_ends_are_refused(
+    cli: Invoke, book: Path, args: tuple[str, ...]
+) -> None:
+    before = dump(book)
+    assert_one_line_error(cli(*args), "is out of range", RANGE)
+    assert dump(book) == before
+
+
+@pytest.mark.parametrize("today", ["9999-12-31", "0001-01-01"])
+@pytest.mark.parametrize(
+    "args", [("due",), ("ask", "add", "Anna"), ("referral", "add", "Anna", "Kees")]
+)
+def test_a_today_at_the_calendars_ends_is_refused(
+    cli: Invoke, book: Path, today: str, args: tuple[str, ...]
+) -> None:
+    before = dump(book)
+    result = cli(*args, env={"REFTRACK_TODAY": today})
+    assert_one_line_error(result, f"REFTRACK_TODAY='{today}' is out of range", "or unset it")
+    assert dump(book) == before
+
+
+def test_the_last_accepted_day_takes_every_cadence(cli: Invoke, book: Path) -> None:
+    (book.parent.parent / "config.toml").write_text("[cadence]\ncircle_back_days = 3650\n")
+    ok(cli("ask", "add", "Anna", "--on", "2999-12-31", "--force"))
+    ok(cli("due", env={"REFTRACK_TODAY": "2999-12-31"}))
+
+
+def test_an_imported_date_past_the_range_is_a_row_error(cli: Invoke, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("name,customer_since\nAnna,9999-12-31\n")
+    result = cli("import", "advocates", str(source))
+    assert result.exit_code == 1
+    assert "out of range" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "section", "value", "limit"),
+    [
+        ("circle_back_days", "cadence", 100_000_000, "use 0 to 3650 days"),
+        ("ask_cooldown_days", "guards", 3651, "use 0 to 3650 days"),
+        ("milestone_boost_days", "suggest", 10**30, "use 0 to 3650 days"),
+        ("busy_timeout_ms", "database", 10**12, "use 0 to 3600000 ms"),
+    ],
+)
+def test_a_day_count_setting_is_bounded(
+    cli: Invoke, tmp_path: Path, key: str, section: str, value: int, limit: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f"[{section}]\n{key} = {value}\n")
+    result = cli("due")
+    assert_one_line_error(
+        result, f"config {section}.{key} = {value} in {config} is out of range", limit
+    )
+
+
+def test_a_missing_named_config_file_is_refused(cli: Invoke, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "config.toml"
+    result = cli("due", env={"REFTRACK_CONFIG": str(missing)})
+    assert_one_line_error(
+        result, f"config file {missing} does not exist", "unset REFTRACK_CONFIG or create it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("followup", "done", "99999999999999999999"), "no follow-up with id 99999999999999999999"),
+        (("advocate", "show", "#9223372036854775808"), "no advocate with id 9223372036854775808"),
+        (("advocate", "show", "9223372036854775807"), "no advocate with id 9223372036854775807"),
+        (("referral", "show", "#" + "9" * 40), "no referral with id " + "9" * 40),
+        (("ask", "outcome", "9" * 30, "declined"), "no ask with id " + "9" * 30),
+    ],
+)
+def test_huge_ids_name_nothing(
+    cli: Invoke, book: Path, args: tuple[str, ...], message: str
+) -> None:
+    before = dump(book)
+    assert_one_line_error(cli(*args), message)
+    assert dump(book) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("99999999999999999999999", "is too large; give an amount up to 1,000,000,000,000"),
+        ("1000000000000.01", "is too large; give an amount up to 1,000,000,000,000"),
+        ("1e30", "is not an amount"),
+    ],
+)
+def test_a_huge_value_is_refused(cli: Invoke, book: Path, value: str, message: str) -> None:
+    before = dump(book)
+    assert_one_line_error(cli("referral", "move", "Piet", "won", "--value", value), message)
+    assert dump(book) == before
+
+
+def test_the_largest_value_is_taken(cli: Invoke, book: Path) -> None:
+    ok(cli("referral", "move", "Piet", "won", "--value", "1000000000000"))
+    ok(cli("metrics"))
