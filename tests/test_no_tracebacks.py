@@ -133,3 +133,88 @@ def test_a_huge_value_is_refused(cli: Invoke, book: Path, value: str, message: s
 def test_the_largest_value_is_taken(cli: Invoke, book: Path) -> None:
     ok(cli("referral", "move", "Piet", "won", "--value", "1000000000000"))
     ok(cli("metrics"))
+
+
+# --- database URLs and connections ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("db", "message"),
+    [
+        ("postgresql://host:notaport/db", "the port in the --db URL is not a number"),
+        ("foo://u:secret@x", "--db foo://u:***@x: reftrack works with a SQLite file or a"),
+        ("", "--db is empty; give a file path or a URL, or leave --db out"),
+        (":memory:", "is an in-memory database: everything written would vanish"),
+        ("sqlite://", "is an in-memory database: everything written would vanish"),
+        ("sqlite:///:memory:", "is an in-memory database"),
+        ("/dev/null", "--db /dev/null is not a regular file (a device or a pipe)"),
+    ],
+)
+def test_odd_database_urls_are_refused(cli: Invoke, db: str, message: str) -> None:
+    result = cli("--db", db, "advocate", "list")
+    assert_one_line_error(result, message)
+    assert "secret" not in result.stderr
+
+
+def test_postgres_is_an_alias_of_postgresql_psycopg() -> None:
+    from reftrack.db import resolve_url
+
+    assert resolve_url("postgres://me:pw@h/d") == "postgresql+psycopg://me:pw@h/d"
+    assert resolve_url("postgresql://h/d") == "postgresql+psycopg://h/d"
+
+
+def _pg(path: str, **parts: str) -> str:
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    url = os.environ.get("REFTRACK_TEST_PG_URL")
+    if not url:
+        pytest.skip("no PostgreSQL: set REFTRACK_TEST_PG_URL")
+    return make_url(url).set(database=path, **parts).render_as_string(hide_password=False)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"database": "nonexistent_db"}, "the database does not exist; create it first"),
+        ({"username": "nosuchrole_xyz"}, "has no such role (user); fix the user in the URL"),
+        ({"port": "1", "host": "127.0.0.1"}, "cannot reach the database server of"),
+    ],
+)
+def test_postgresql_connection_errors_are_told_apart(
+    cli: Invoke, change: dict[str, str], message: str
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(_pg("postgres"))
+    url = url.set(**{k: int(v) if k == "port" else v for k, v in change.items()})  # type: ignore[arg-type]
+    assert_one_line_error(cli("--db", url.render_as_string(False), "advocate", "list"), message)
+
+
+def test_tls_required_against_a_server_without_it(cli: Invoke) -> None:
+    url = _pg("nonexistent_db") + "?sslmode=require"
+    assert_one_line_error(cli("--db", url, "advocate", "list"), "does not offer TLS")
+
+
+@pytest.mark.parametrize(
+    ("detail", "message"),
+    [
+        ('password authentication failed for user "me"', "refused the password"),
+        ('no pg_hba.conf entry for host "1.2.3.4", user "me", no encryption', "requires TLS"),
+        ('could not translate host name "nohost" to address', "cannot reach the database"),
+    ],
+)
+def test_server_messages_without_a_server(detail: str, message: str) -> None:
+    from reftrack.db_errors import explain
+
+    assert message in explain(detail, "postgresql+psycopg://me@h/d", None)
+
+
+def test_a_read_only_folder_is_named_as_such(tmp_path: Path) -> None:
+    from reftrack.db_errors import explain
+
+    database = tmp_path / "r.db"
+    database.write_bytes(b"")
+    line = explain("attempt to write a readonly database", str(database), database)
+    assert "the folder" in line and "chmod u+w" not in line
