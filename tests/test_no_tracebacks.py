@@ -218,3 +218,131 @@ def test_a_read_only_folder_is_named_as_such(tmp_path: Path) -> None:
     database.write_bytes(b"")
     line = explain("attempt to write a readonly database", str(database), database)
     assert "the folder" in line and "chmod u+w" not in line
+
+
+# --- output that cannot be written --------------------------------------------------------
+
+
+def _many(cli: Invoke, tmp_path: Path, count: int = 300) -> None:
+    source = tmp_path / "many.csv"
+    rows = "".join(f"Person {i},Company {i},p{i}@example.com\n" for i in range(count))
+    source.write_text("name,company,email\n" + rows)
+    ok(cli("import", "advocates", str(source)))
+
+
+def _run(*args: str, stdout: int | None = None) -> tuple[int, str, bytes]:
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "reftrack", *args],
+        stdout=stdout if stdout is not None else subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+        check=False,
+    )
+    return done.returncode, done.stderr.decode(), done.stdout or b""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize("args", [("advocate", "list"), ("export", "advocates")])
+def test_stdout_on_a_full_disk(cli: Invoke, tmp_path: Path, args: tuple[str, ...]) -> None:
+    _many(cli, tmp_path)
+    with open("/dev/full", "wb") as full:
+        code, stderr, _ = _run(*args, stdout=full.fileno())
+    assert code == 1
+    assert stderr == "error: cannot write output (No space left on device)\n"
+
+
+@pytest.mark.parametrize("args", [("export", "advocates"), ("advocate", "list")])
+def test_a_closed_pipe_ends_quietly(cli: Invoke, tmp_path: Path, args: tuple[str, ...]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    _many(cli, tmp_path, 3000)
+    reader = subprocess.Popen(["head", "-1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    assert reader.stdin is not None
+    writer = subprocess.run(
+        [sys.executable, "-m", "reftrack", *args],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+        check=False,
+    )
+    reader.stdin.close()
+    reader.wait()
+    assert writer.returncode == 0
+    assert writer.stderr == b""
+
+
+def test_an_export_to_a_full_disk(
+    cli: Invoke, book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import io
+    import os
+
+    target = tmp_path / "out.csv"
+    real_fdopen = os.fdopen
+
+    class Full(io.StringIO):
+        def write(self, data: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(handle: int, *args: object, **kwargs: object) -> io.StringIO:
+        real_fdopen(handle).close()
+        return Full()
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    result = cli("export", "advocates", str(target))
+    monkeypatch.undo()
+    assert_one_line_error(result, f"cannot write {target} (No space left on device)")
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+# --- a damaged SQLite file ---------------------------------------------------------------
+
+
+def _damaged(cli: Invoke, tmp_path: Path, db_path: Path, where: str) -> Path:
+    import sqlite3
+
+    _many(cli, tmp_path, 400)
+    copy = tmp_path / f"{where}.db"
+    with sqlite3.connect(db_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    target.close()
+    data = bytearray(copy.read_bytes())
+    start = 100 if where == "first" else (len(data) // 4096 // 2) * 4096
+    data[start : start + 4096 - start % 4096] = b"\xff" * (4096 - start % 4096)
+    copy.write_bytes(bytes(data))
+    return copy
+
+
+@pytest.mark.parametrize("where", ["middle", "first"])
+def test_doctor_reports_a_damaged_file(
+    cli: Invoke, tmp_path: Path, db_path: Path, where: str
+) -> None:
+    damaged = _damaged(cli, tmp_path, db_path, where)
+    result = cli("--db", str(damaged), "doctor")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "the database file is damaged" in result.stderr
+    assert "malformed" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [("export", "advocates"), ("advocate", "list"), ("advocate", "add", "Zed"), ("due",)]
+)
+def test_other_commands_on_a_damaged_file(
+    cli: Invoke, tmp_path: Path, db_path: Path, args: tuple[str, ...]
+) -> None:
+    damaged = _damaged(cli, tmp_path, db_path, "first")
+    result = cli("--db", str(damaged), *args)
+    assert_one_line_error(
+        result,
+        "the database file is damaged:",
+        "(restore a backup; reftrack doctor shows what is wrong)",
+    )

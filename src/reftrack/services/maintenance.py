@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
@@ -68,6 +69,10 @@ class Health:
         return not self.problems
 
 
+def _detail(error: Exception) -> str:
+    return " ".join(str(getattr(error, "orig", error)).split())
+
+
 def check(database: Database) -> Health:
     engine: Engine = database.engine
     health = Health(
@@ -81,13 +86,25 @@ def check(database: Database) -> Health:
             if table not in present:
                 health.problems.append(f"table {table} is missing")
                 continue
-            health.counts[table] = connection.execute(
-                text(f"SELECT count(*) FROM {table}")
-            ).scalar_one()
+            try:
+                health.counts[table] = connection.execute(
+                    text(f"SELECT count(*) FROM {table}")
+                ).scalar_one()
+            except sa_exc.DatabaseError as error:  # a damaged page: say so, check the rest
+                connection.rollback()
+                health.problems.append(f"table {table} cannot be read ({_detail(error)})")
         if health.path is not None:
-            health.integrity = str(connection.exec_driver_sql("PRAGMA integrity_check").scalar())
+            try:
+                found = connection.exec_driver_sql("PRAGMA integrity_check(20)").fetchall()
+                health.integrity = "; ".join(str(row[0]) for row in found)
+            except sa_exc.DatabaseError as error:
+                connection.rollback()
+                health.integrity = _detail(error)
             if health.integrity != "ok":
-                health.problems.append(f"integrity_check: {health.integrity}")
+                health.problems.append(
+                    f"the database file is damaged: integrity_check: {health.integrity} "
+                    "(restore a backup)"
+                )
             health.foreign_key_problems = len(
                 connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             )
