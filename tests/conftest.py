@@ -87,6 +87,7 @@ def isolated(
         monkeypatch.setenv("REFTRACK_DB", request.getfixturevalue("pg_database"))
     else:
         monkeypatch.setenv("REFTRACK_DB", str(db))
+    (tmp_path / "config.toml").touch()  # a named config file must exist
     monkeypatch.setenv("REFTRACK_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("REFTRACK_TODAY", TODAY)
     monkeypatch.setenv("REFTRACK_USER", "tester")

@@ -28,6 +28,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with a little of everything, made once through the real CLI."""
     folder = tmp_path_factory.mktemp("template")
     path = folder / "template.db"
+    (folder / "config.toml").touch()
     env = {"REFTRACK_TODAY": TODAY, "REFTRACK_CONFIG": str(folder / "config.toml")}
     runner = CliRunner()
     for args in FILLED:
@@ -213,7 +214,7 @@ def test_db_that_is_a_text_file(cli: Any, tmp_path: Path) -> None:
         result = cli("--db", str(text), *args)
         assert_one_line_error(result, "is not a SQLite database", str(text))
         assert text.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml", "notes.txt"]
 
 
 def test_db_that_is_a_directory(cli: Any, tmp_path: Path) -> None:

@@ -24,7 +24,11 @@ def test_backup_is_a_complete_database(cli: Invoke, tmp_path: Path) -> None:
     result = cli("backup", str(target))
     assert result.exit_code == 0, result.stderr
     assert "backup written" in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.db", "data"]  # no leftovers
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "backup.db",
+        "config.toml",
+        "data",
+    ]  # no leftovers
     with closing(sqlite3.connect(target)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         names = [r[0] for r in connection.execute("SELECT name FROM advocate ORDER BY id")]
@@ -133,7 +137,7 @@ def test_backup_refuses_rows_that_point_at_nothing(
     target = tmp_path / "b.db"
     result = cli("backup", str(target))
     assert_one_line_error(result, "backup refused", "has 1 rows that point at", "reftrack doctor")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml", "data"]
 
 
 def test_backup_refuses_a_symlink_and_leaves_what_it_points_at(cli: Invoke, tmp_path: Path) -> None:

@@ -61,6 +61,7 @@ BOOK: list[tuple[str, ...]] = [
 
 def _runner(db: Path, tmp: Path) -> Callable[..., Any]:
     runner = CliRunner()
+    (tmp / "config.toml").touch()
     env = {
         "REFTRACK_DB": str(db),
         "REFTRACK_TODAY": TODAY,

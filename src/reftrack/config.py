@@ -15,6 +15,10 @@ from typing import Any
 from reftrack.errors import ConfigError
 
 CONFIG_ENV = "REFTRACK_CONFIG"
+# The largest day count any setting takes (ten years): a rule adds it to a date, and every
+# accepted date (dates.LATEST) plus this stays on the calendar.
+MAX_DAYS = 3650
+MAX_BUSY_TIMEOUT_MS = 3_600_000  # an hour
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,16 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     return Path(user_config_dir("reftrack", appauthor=False)) / "config.toml"
 
 
-def _check(key: str, value: Any, default: Any) -> Any:
+def _limit(key: str) -> tuple[int, str] | None:
+    """The largest value of a numeric setting, and its unit."""
+    if key.endswith("_days"):
+        return MAX_DAYS, "days"
+    if key == "busy_timeout_ms":
+        return MAX_BUSY_TIMEOUT_MS, "ms"
+    return None
+
+
+def _check(key: str, value: Any, default: Any, path: Path) -> Any:
     where = f"{SECTIONS[key]}.{key}"
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
@@ -99,13 +112,26 @@ def _check(key: str, value: Any, default: Any) -> Any:
             raise ConfigError(f"config {where} must not be negative ({value}); fix config.toml")
         if key == "min_nps_to_ask" and value > 11:
             raise ConfigError(f"config {where} must be 0–11 ({value}); fix config.toml")
+        limit = _limit(key)
+        if limit is not None and value > limit[0]:
+            raise ConfigError(
+                f"config {where} = {value} in {path} is out of range; "
+                f"use 0 to {limit[0]} {limit[1]}"
+            )
     elif not isinstance(value, str) or not value.strip():
         raise ConfigError(f"config {where} must be a text, not {value!r}; fix config.toml")
     return value
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    path = config_path() if path is None else path
+    if path is None:
+        path = config_path()
+        named = os.environ.get(CONFIG_ENV)
+        if named and not path.exists():
+            raise ConfigError(
+                f"config file {path} does not exist ({CONFIG_ENV}={named}); "
+                f"unset {CONFIG_ENV} or create it"
+            )
     if not path.exists():
         return Settings(sources={key: "default" for key in SECTIONS})
     import tomllib  # only when there is a file to read
@@ -129,7 +155,7 @@ def load_settings(path: Path | None = None) -> Settings:
             if key not in known or SECTIONS[key] != section:
                 hint = f" (it belongs in [{SECTIONS[key]}])" if key in SECTIONS else ""
                 raise ConfigError(f"config {section}.{key} is not a setting{hint}; fix config.toml")
-            values[key] = _check(key, value, getattr(defaults, key))
+            values[key] = _check(key, value, getattr(defaults, key), path)
             sources[key] = str(path)
     for key in SECTIONS:
         sources.setdefault(key, "default")

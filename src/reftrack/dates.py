@@ -23,6 +23,19 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 DATE_HELP = "ISO 2026-03-31, today, tomorrow, yesterday, +3d, -2w, +2m, or a weekday name"
 
+# The dates reftrack accepts. Far inside Python's 0001..9999, so that every rule can add its
+# cadence (config caps each at MAX_DAYS) to any accepted date without leaving the calendar.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+RANGE_HELP = f"use a date from {EARLIEST} to {LATEST}"
+
+
+def in_range(value: date, *, what: str, text: str) -> date:
+    """``value``, or a one-line error when it is outside EARLIEST..LATEST."""
+    if not EARLIEST <= value <= LATEST:
+        raise InvalidInputError(f"{what} {text!r} is out of range; {RANGE_HELP}")
+    return value
+
 
 def today(environ: Mapping[str, str] | None = None) -> date:
     """Today's date, or the one fixed by REFTRACK_TODAY."""
@@ -31,11 +44,17 @@ def today(environ: Mapping[str, str] | None = None) -> date:
     if not fixed:
         return date.today()
     try:
-        return date.fromisoformat(fixed)
+        value = date.fromisoformat(fixed)
     except ValueError:
         raise InvalidInputError(
             f"{TODAY_ENV}={fixed!r} is not a date; set it as YYYY-MM-DD or unset it"
         ) from None
+    if not EARLIEST <= value <= LATEST:
+        raise InvalidInputError(
+            f"{TODAY_ENV}={fixed!r} is out of range; set a date from {EARLIEST} to {LATEST} "
+            "or unset it"
+        )
+    return value
 
 
 def add_months(start: date, months: int) -> date:
@@ -57,7 +76,15 @@ def shift(start: date, amount: int, unit: str) -> date:
 
 
 def parse_date(text: str, *, base: date, what: str = "date") -> date:
-    """Parse a user's date relative to ``base`` (usually today)."""
+    """Parse a user's date relative to ``base`` (usually today), within EARLIEST..LATEST."""
+    try:
+        value = _parse_date(text, base=base, what=what)
+    except (OverflowError, ValueError):  # an offset past year 9999 (or before year 1)
+        raise InvalidInputError(f"{what} {text!r} is out of range; {RANGE_HELP}") from None
+    return in_range(value, what=what, text=text)
+
+
+def _parse_date(text: str, *, base: date, what: str) -> date:
     word = text.strip().lower()
     if word == "today":
         return base

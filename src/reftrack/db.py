@@ -40,9 +40,13 @@ def default_path() -> Path:
 def resolve_url(option: str | None, environ: Mapping[str, str] | None = None) -> str:
     """``--db`` first, then ``REFTRACK_DB``, then the user data dir; paths become URLs."""
     env = os.environ if environ is None else environ
+    if option is not None and not option.strip():
+        raise DatabaseError("--db is empty; give a file path or a URL, or leave --db out")
     raw = option or env.get(DB_ENV) or str(default_path())
-    if "://" in raw:
-        return raw
+    if raw.strip() == ":memory:" or "://" in raw:
+        from reftrack.db_errors import check_url
+
+        return check_url("sqlite://" if raw.strip() == ":memory:" else raw)
     return f"sqlite:///{Path(raw).expanduser().resolve()}"
 
 
@@ -77,6 +81,10 @@ def _prepare_sqlite_file(path: Path) -> None:
     if path.is_dir():
         raise DatabaseError(
             f"--db {path} is a directory; give a file path such as {path}/reftrack.db"
+        )
+    if path.exists() and not path.is_file():
+        raise DatabaseError(
+            f"--db {path} is not a regular file (a device or a pipe); give a database file path"
         )
     try:
         path.parent.mkdir(mode=OWNER_ONLY_FOLDER, parents=True, exist_ok=True)
@@ -165,31 +173,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
 
 def describe_failure(error: Exception, url: str) -> str:
     """Turn a driver error into one line that names the problem and the fix."""
+    from reftrack.db_errors import explain
+
     detail = " ".join(str(getattr(error, "orig", error)).split())  # always one line
-    where = location(url)
-    lowered = detail.lower()
-    if "file is not a database" in lowered:
-        return f"{where} is not a SQLite database; point --db at a reftrack database or a new file"
-    if "database is locked" in lowered:
-        return f"{where} stayed locked by another reftrack or program; try again when it finishes"
-    if "readonly" in lowered or "read-only" in lowered:
-        return f"{where} is read-only; make it writable (chmod u+w) or use a copy"
-    if "unable to open database file" in lowered:
-        return f"cannot open {where}; check that the folder exists and is writable"
-    if "disk is full" in lowered or "database or disk is full" in lowered:
-        return f"the disk holding {where} is full; free some space and try again"
-    if "lock timeout" in lowered:
-        return f"{where} stayed locked by another reftrack writing; try again when it finishes"
-    if any(s in lowered for s in ("connection refused", "could not connect", "connection failed")):
-        return f"cannot reach the database server of {where}; check that it runs and the URL"
-    if "does not exist" in lowered and "database" in lowered:
-        return f"{where}: {detail}; create it first (createdb) or fix the URL"
-    if "disk i/o error" in lowered:
-        return (
-            f"could not write {where} (disk I/O error: is the disk full?); "
-            "free some space, then run `reftrack doctor`"
-        )
-    return f"database error on {where}: {detail}"
+    return explain(detail, location(url), sqlite_path(url))
 
 
 def _stamp_owner(session: Session, _context: Any, _instances: Any) -> None:

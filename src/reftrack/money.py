@@ -8,6 +8,9 @@ from decimal import Decimal, InvalidOperation
 from reftrack.errors import InvalidInputError
 
 _PLAIN = re.compile(r"^\d+([.,]\d{1,2})?$")
+# The largest amount accepted (in whole units): a billion deals of it still sum within a
+# 64-bit integer of cents, the column on every database.
+MAX_AMOUNT = 1_000_000_000_000
 
 
 def parse_money(text: str, *, what: str = "value") -> int:
@@ -28,6 +31,10 @@ def parse_money(text: str, *, what: str = "value") -> int:
         ) from None
     if amount < 0:
         raise InvalidInputError(f"{what} {text!r} is negative; give the amount won")
+    if amount > MAX_AMOUNT:
+        raise InvalidInputError(
+            f"{what} {text!r} is too large; give an amount up to {MAX_AMOUNT:,}"
+        )
     return int((amount * 100).to_integral_value())
 
 

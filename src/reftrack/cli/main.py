@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
+import io
+import os
 import sys
 from collections.abc import Iterable
 from difflib import get_close_matches
@@ -90,7 +93,20 @@ class ReftrackGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a full disk or closed pipe shows here, not at exit
+        except OSError as error:
+            if not _output_failed(error):
+                raise
+            _silence_stdout()
+            if isinstance(error, BrokenPipeError):  # the reader stopped (`| head`): fine
+                raise typer.Exit(ExitCode.OK) from None
+            from reftrack import render
+
+            render.message(f"error: cannot write output ({error.strerror})")
+            raise typer.Exit(ExitCode.ERROR) from None
         except ReftrackError as error:
             from reftrack import render
 
@@ -110,6 +126,27 @@ class ReftrackGroup(TyperGroup):
 
             render.message("interrupted: the transaction was rolled back; nothing was written")
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+
+# What a write to a full, broken or closed output says; files a command writes itself
+# (an export, a backup) translate their own errors and name the file.
+_OUTPUT_ERRNOS = {errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT}
+
+
+def _output_failed(error: OSError) -> bool:
+    """Whether ``error`` is a failed write to stdout (a write names no file)."""
+    return error.errno in _OUTPUT_ERRNOS and error.filename is None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so what it still holds does not fail again at exit
+    (Python's "Exception ignored ... BrokenPipeError")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):  # a test's stdout has no file
+        pass
 
 
 EPILOG = """Examples:

@@ -152,6 +152,11 @@ def _output(target: str) -> Iterator[IO[str]]:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
         os.replace(temporary, path)
+    except OSError as error:
+        raise InvalidInputError(
+            f"cannot write {path} ({error.strerror}); nothing was written, free some space "
+            "or choose another place"
+        ) from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)

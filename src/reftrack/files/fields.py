@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from reftrack.dates import EARLIEST, LATEST
 from reftrack.enums import Alternative, Channel, FollowUpKind, Outcome, Source, Status
 from reftrack.errors import InvalidInputError
 from reftrack.money import parse_money
@@ -35,7 +36,15 @@ def _ymd(year: str, month: str, day: str, text: str) -> date:
 
 def parse_date(text: str, order: str | None = None) -> date:
     """ISO always; ``03-04-2025`` needs ``order`` unless only one reading is a date."""
-    value = text.strip()
+    found = _parse_date(text.strip(), order)
+    if not EARLIEST <= found <= LATEST:
+        raise ValueError(
+            f"{text.strip()!r} is out of range; use a date from {EARLIEST} to {LATEST}"
+        )
+    return found
+
+
+def _parse_date(value: str, order: str | None) -> date:
     if len(value) == 10 and value[4] == "-" == value[7]:  # the common case, in C
         try:
             return date.fromisoformat(value)

@@ -27,9 +27,17 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# The largest id a database stores (a signed 64-bit integer); a bigger number names nothing.
+_MAX_ID = 2**63 - 1
+
+
 def parse_id(ref: str) -> int | None:
     text = ref.strip().lstrip("#")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _get(session: Session, model: Any, record_id: int) -> Any:
+    return session.get(model, record_id) if record_id <= _MAX_ID else None
 
 
 def _describe(record: Any) -> str:
@@ -49,7 +57,7 @@ def _resolve_named(
         raise InvalidInputError(f"{noun} name is empty; give a name or an id")
     record_id = parse_id(text)
     if record_id is not None:
-        found = session.get(model, record_id)
+        found = _get(session, model, record_id)
         if found is None:
             raise NotFoundError(f"no {noun} with id {record_id}; see `{hint}`")
         return found
@@ -92,7 +100,7 @@ def _by_id(session: Session, model: Any, ref: str, noun: str, hint: str) -> Any:
     record_id = parse_id(ref)
     if record_id is None:
         raise InvalidInputError(f"{noun} {ref!r} is not an id; give the number from `{hint}`")
-    found = session.get(model, record_id)
+    found = _get(session, model, record_id)
     if found is None:
         raise NotFoundError(f"no {noun} with id {record_id}; see `{hint}`")
     return found

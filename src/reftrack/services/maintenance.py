@@ -138,6 +138,10 @@ class Health:
         return location(self.url)
 
 
+def _detail(error: Exception) -> str:
+    return " ".join(str(getattr(error, "orig", error)).split())
+
+
 def check(database: Database) -> Health:
     health = Health(
         url=database.url, path=sqlite_path(database.url), schema_version=database.schema_version()
@@ -154,7 +158,9 @@ def check(database: Database) -> Health:
             raise DatabaseError(describe_failure(error, database.url)) from None
         # a damaged file fails the reads themselves ("database disk image is malformed")
         health.integrity = _one_line(str(error.orig))
-        health.problems.append(f"the file is damaged ({health.integrity}); {_salvage(health.path)}")
+        health.problems.append(
+            f"the database file is damaged ({health.integrity}); {_salvage(health.path)}"
+        )
     return health
 
 

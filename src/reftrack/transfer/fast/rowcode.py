@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from reftrack.dates import EARLIEST, LATEST
 from reftrack.files.fields import (
     ADVOCATE_NAME,
     FALSE_WORDS,
@@ -56,7 +57,8 @@ class DateTexts:
         if len(text) != 10 or text[4] != "-" or text[7] != "-":
             return None
         try:
-            ok = date.fromisoformat(text).isoformat() == text
+            day = date.fromisoformat(text)
+            ok = day.isoformat() == text and EARLIEST <= day <= LATEST
         except ValueError:
             return None
         if not ok:
