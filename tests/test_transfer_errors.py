@@ -148,3 +148,15 @@ def test_every_command_has_help_with_an_example(cli: Invoke) -> None:
     for command in ("import", "export"):
         result = ok(cli(command, "--help"))
         assert "Examples:" in result.stdout and f"reftrack {command} " in result.stdout
+
+
+def test_a_nul_character_in_json_is_refused_like_in_csv(cli: Invoke, tmp_path: Path) -> None:
+    """A CSV with a NUL byte is refused as binary; JSON's \\u0000 escape must not slip one
+    into the book (PostgreSQL could not even store it)."""
+    records = [{"name": "Bram Jansen"}, {"name": "Anna\u0000 de Vries", "company": "Bakkerij"}]
+    source = tmp_path / "people.json"
+    source.write_text(json.dumps(records), encoding="utf-8")
+    assert "\\u0000" in source.read_text(encoding="utf-8")
+    result = cli("import", "advocates", str(source))
+    assert_one_line_error(result, "people.json record 2", "'name'", "NUL character")
+    assert count(cli) == 0  # the good record before it is not written either

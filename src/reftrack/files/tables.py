@@ -359,7 +359,14 @@ def _json_rows(text: IO[str], name: str) -> tuple[list[str], Iterator[tuple[int,
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, item in enumerate(data, start=1):
-            yield number, [_json_text(item.get(key)) for key in header]
+            cells = [_json_text(item.get(key)) for key in header]
+            if "\x00" in "".join(cells):  # a CSV with one is refused as binary; so is this
+                key = next(k for k, cell in zip(header, cells, strict=True) if "\x00" in cell)
+                raise InvalidInputError(
+                    f"{name} record {number}, {key!r} holds a NUL character (\\u0000); "
+                    "remove it and import again"
+                )
+            yield number, cells
 
     return header, rows()
 
