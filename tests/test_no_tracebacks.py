@@ -346,3 +346,9 @@ def test_other_commands_on_a_damaged_file(
         "the database file is damaged:",
         "(restore a backup; reftrack doctor shows what is wrong)",
     )
+
+
+def test_a_window_past_the_calendar_is_refused(cli: Invoke) -> None:
+    """Found by tests/test_fuzz_cli.py: `due --within +99999m` ended in a ValueError."""
+    assert_one_line_error(cli("due", "--within", "+99999m"), "--within '+99999m' is too far")
+    assert_one_line_error(cli("due", "--within", "999y"), "--within '999y' is out of range")

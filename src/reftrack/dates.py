@@ -118,6 +118,16 @@ def parse_duration(text: str, *, what: str = "duration") -> tuple[int, str]:
     return int(match.group(2)), match.group(3)
 
 
+def after(start: date, text: str, *, what: str = "duration") -> date:
+    """``start`` plus a duration the user typed (``--within 7d``), within the calendar."""
+    amount, unit = parse_duration(text, what=what)
+    try:
+        value = shift(start, amount, unit)
+    except (OverflowError, ValueError):
+        raise InvalidInputError(f"{what} {text!r} is too far; {RANGE_HELP}") from None
+    return in_range(value, what=what, text=text)
+
+
 def optional_date(text: str | None, *, base: date, what: str = "date") -> date | None:
     return None if text is None else parse_date(text, base=base, what=what)
 

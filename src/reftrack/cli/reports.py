@@ -51,8 +51,7 @@ def due(
     as_of_date = common.when(as_of, what="--as-of")
     until = as_of_date
     if within is not None:
-        amount, unit = dates.parse_duration(within, what="--within")
-        until = dates.shift(as_of_date, amount, unit)
+        until = dates.after(as_of_date, within, what="--within")
     with common.read_session(common.scope(owner, everyone)) as session:
         items = due_items(session, as_of=as_of_date, until=until)
     overdue = sum(1 for item in items if item.overdue)
