@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "models": 2,
     "migrations": 3,
     "db_errors": 3,
+    "db_locks": 3,
     "db": 4,
     "records": 5,
     "files": 6,

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlmodel import Session, create_engine
 
+from reftrack.db_locks import OnWait, begin_server_transaction, begin_sqlite_write
 from reftrack.errors import DatabaseError
 
 DB_ENV = "REFTRACK_DB"
@@ -113,7 +114,7 @@ def _lower(value: str | None) -> str | None:
 WRITE_LOCK_KEY = 0x5EF7_2AC7
 
 
-def _server_engine(url: str, busy_timeout_ms: int) -> Engine:
+def _server_engine(url: str, busy_timeout_ms: int, on_wait: OnWait | None) -> Engine:
     """PostgreSQL (or another server): one writer at a time, waiting up to the timeout.
 
     Two people logging at once must not both see "no pending contact" and both add one;
@@ -132,18 +133,26 @@ def _server_engine(url: str, busy_timeout_ms: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get("reftrack_write", False):
-            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout_ms)}")
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        write = connection.get_execution_options().get("reftrack_write", False)
+        begin_server_transaction(
+            connection,
+            write=write,
+            key=WRITE_LOCK_KEY,
+            busy_timeout_ms=busy_timeout_ms,
+            on_wait=on_wait,
+        )
 
     return engine
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
-    """The one engine factory: pragmas on every connection, lock-up-front writes."""
+def make_engine(
+    url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, on_wait: OnWait | None = None
+) -> Engine:
+    """The one engine factory: pragmas on every connection, lock-up-front writes
+    (``on_wait``: called once when a write has waited a second for another's lock)."""
     path = sqlite_path(url)
     if path is None:
-        return _server_engine(url, busy_timeout_ms)
+        return _server_engine(url, busy_timeout_ms, on_wait)
     _prepare_sqlite_file(path)
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
 
@@ -165,8 +174,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        write = connection.get_execution_options().get("reftrack_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if connection.get_execution_options().get("reftrack_write", False):
+            begin_sqlite_write(connection, busy_timeout_ms, on_wait)
+        else:
+            connection.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -260,7 +271,11 @@ class Database:
 
 
 def open_database(
-    url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, wal: bool = True
+    url: str,
+    *,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    wal: bool = True,
+    on_wait: OnWait | None = None,
 ) -> Database:
     """Connect, create the schema on first use, upgrade an older one.
 
@@ -268,7 +283,8 @@ def open_database(
     now: the first import into a new file writes each page once instead of twice (WAL,
     then the checkpoint) and calls ``use_wal`` after. Any later open switches to WAL too.
     """
-    database = Database(url=url, engine=make_engine(url, busy_timeout_ms=busy_timeout_ms))
+    engine = make_engine(url, busy_timeout_ms=busy_timeout_ms, on_wait=on_wait)
+    database = Database(url=url, engine=engine)
     try:
         ensure_schema(database)
         if wal and sqlite_path(url) is not None:

@@ -77,8 +77,16 @@ def database(*, wal: bool = True) -> Database:
         from reftrack.db import open_database
 
         timeout = settings().busy_timeout_ms
-        state.database = open_database(database_url(), busy_timeout_ms=timeout, wal=wal)
+        state.database = open_database(
+            database_url(), busy_timeout_ms=timeout, wal=wal, on_wait=_say_waiting
+        )
     return state.database
+
+
+def _say_waiting() -> None:
+    from reftrack import render
+
+    render.message("waiting for another reftrack to finish writing…")
 
 
 def user() -> str:
