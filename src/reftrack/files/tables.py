@@ -24,6 +24,7 @@ from reftrack.files.encoding import Replay, choose_encoding, refuse_binary, samp
 from reftrack.files.fields import convert, missing_columns
 from reftrack.files.headers import NAME_FIELD, Plan, check_preset, parse_map, plan
 from reftrack.files.writing import restore
+from reftrack.records import cell
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -359,7 +360,7 @@ def _json_rows(text: IO[str], name: str) -> tuple[list[str], Iterator[tuple[int,
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, item in enumerate(data, start=1):
-            cells = [_json_text(item.get(key)) for key in header]
+            cells = [cell(item.get(key)) for key in header]
             if "\x00" in "".join(cells):  # a CSV with one is refused as binary; so is this
                 key = next(k for k, cell in zip(header, cells, strict=True) if "\x00" in cell)
                 raise InvalidInputError(
@@ -369,11 +370,3 @@ def _json_rows(text: IO[str], name: str) -> tuple[list[str], Iterator[tuple[int,
             yield number, cells
 
     return header, rows()
-
-
-def _json_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
