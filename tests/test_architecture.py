@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "config": 1,
     "models": 2,
     "migrations": 3,
+    "db_security": 3,
     "db": 4,
     "records": 5,
     "files": 6,

@@ -82,6 +82,11 @@ def database(*, wal: bool = True) -> Database:
 
 
 def user() -> str:
+    """Who is logging. On PostgreSQL the server says (your database role), whatever
+    REFTRACK_USER says: the row-level security policies judge by that role."""
+    identity = database().identity()
+    if identity is not None:
+        return identity.role
     from reftrack.config import current_user
 
     return current_user(settings())

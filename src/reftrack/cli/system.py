@@ -75,7 +75,8 @@ def backup(
 
 
 def doctor(fmt: FormatOption = OutputFormat.table) -> None:
-    """Check the database: paths, schema version, row counts, integrity, foreign keys, WAL.
+    """Check the database: paths, schema version, row counts, integrity, foreign keys, WAL;
+    on PostgreSQL also your role and the row-level security in place.
 
     Exits 1 when anything is wrong. Example: reftrack doctor
     """
@@ -94,6 +95,11 @@ def doctor(fmt: FormatOption = OutputFormat.table) -> None:
         "foreign_key_problems": health.foreign_key_problems,
         "journal_mode": health.journal_mode,
         "counts": health.counts,
+        "role": health.role,
+        "reftrack_admin": health.reftrack_admin,
+        "bypasses_row_security": health.bypasses_row_security,
+        "row_security": health.row_security,
+        "policies": health.policies,
         "problems": health.problems,
         "ok": health.ok,
     }
@@ -101,6 +107,10 @@ def doctor(fmt: FormatOption = OutputFormat.table) -> None:
         for key, value in report.items():
             if key == "counts":
                 value = ", ".join(f"{table} {count}" for table, count in health.counts.items())
+            elif key == "policies" and health.policies is not None:
+                value = ", ".join(f"{t} {len(p)}" for t, p in health.policies.items())
+            elif isinstance(value, dict):
+                value = ", ".join(f"{name} {flag}" for name, flag in value.items())
             sys.stdout.write(f"{key.ljust(21)} {value}\n")
     else:
         render.write_object(report)

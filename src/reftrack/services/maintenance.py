@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
+from reftrack import db_security
 from reftrack.db import SCHEMA_HEAD, Database, sqlite_path
 from reftrack.errors import DatabaseError, InvalidInputError
 from reftrack.records import KINDS
@@ -61,6 +62,12 @@ class Health:
     integrity: str = "not checked"
     foreign_key_problems: int = 0
     journal_mode: str | None = None
+    # PostgreSQL: who you are and the row-level security in place (None on SQLite)
+    role: str | None = None
+    reftrack_admin: bool | None = None
+    bypasses_row_security: bool | None = None
+    row_security: dict[str, str] | None = None
+    policies: dict[str, list[str]] | None = None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -96,4 +103,17 @@ def check(database: Database) -> Health:
                     f"{health.foreign_key_problems} rows point at records that do not exist"
                 )
             health.journal_mode = str(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
+        elif connection.dialect.name == "postgresql":
+            _check_row_security(database, connection, health)
     return health
+
+
+def _check_row_security(database: Database, connection: Connection, health: Health) -> None:
+    identity = database.identity()
+    if identity is not None:
+        health.role, health.reftrack_admin = identity.role, identity.admin
+        health.bypasses_row_security = identity.bypasses
+    status = db_security.row_security(connection)
+    health.row_security, health.policies = status["tables"], status["policies"]
+    if health.schema_version == SCHEMA_HEAD:
+        health.problems.extend(db_security.problems(status))
