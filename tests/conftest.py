@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reftrack.cli.main import app
-from tests.helpers import PG_TEMPLATE, PG_URL_ENV, TODAY, Invoke
+from tests.helpers import PG_TEMPLATE, PG_URL_ENV, TODAY, Invoke, Roles
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -76,6 +76,19 @@ def pg_database(pg_server: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.dispose()
+
+
+@pytest.fixture
+def pg_roles(pg_database: str) -> Iterator[Roles]:
+    """Login roles on this test's PostgreSQL database, dropped at the end even on failure."""
+    roles = Roles(pg_database)
+    try:
+        yield roles
+    finally:
+        from reftrack.cli import common
+
+        common.reset(None)  # close the roles' connections first
+        roles.drop()
 
 
 @pytest.fixture(autouse=True)
