@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reftrack.cli.main import app
-from tests.helpers import PG_TEMPLATE, PG_URL_ENV, TODAY, Invoke, Roles
+from tests.helpers import PG_TEMPLATE, PG_URL_ENV, TODAY, Invoke, People, Roles
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -89,6 +89,12 @@ def pg_roles(pg_database: str) -> Iterator[Roles]:
 
         common.reset(None)  # close the roles' connections first
         roles.drop()
+
+
+@pytest.fixture
+def people(engine: str, request: pytest.FixtureRequest) -> People:
+    """Several salespeople on this test's database (see helpers.People)."""
+    return People(request.getfixturevalue("pg_roles") if engine == "postgresql" else None)
 
 
 @pytest.fixture(autouse=True)

@@ -124,3 +124,23 @@ class Roles:
         finally:
             engine.dispose()
             self.made.clear()
+
+
+class People:
+    """Salespeople logging into one test database: on SQLite a REFTRACK_USER each; on
+    PostgreSQL a login role each (the server names the owner), made on first use."""
+
+    def __init__(self, roles: Roles | None) -> None:
+        self.roles = roles
+        self.urls: dict[str, str] = {}
+
+    def env(self, name: str) -> dict[str, str]:
+        if self.roles is None:
+            return {"REFTRACK_USER": name}
+        if name not in self.urls:
+            self.urls[name] = self.roles.add(name)
+        return {"REFTRACK_USER": name, "REFTRACK_DB": self.urls[name]}
+
+    def owner(self, name: str) -> str:
+        """What a record logged by ``name`` has in its owner column."""
+        return name if self.roles is None else self.roles.role(name)
