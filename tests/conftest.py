@@ -114,6 +114,17 @@ def isolated(
 
 
 @pytest.fixture
+def me(engine: str, request: pytest.FixtureRequest) -> str:
+    """The owner of what the tests' own commands log: REFTRACK_USER on a file, the
+    database role of the connection on PostgreSQL (the server says who you are)."""
+    if engine != "postgresql":
+        return "tester"
+    from sqlalchemy.engine import make_url
+
+    return str(make_url(request.getfixturevalue("pg_database")).username)
+
+
+@pytest.fixture
 def db_path(isolated: Path) -> Path:
     return isolated
 
