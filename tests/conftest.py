@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reftrack.cli.main import app
-from tests.helpers import PG_TEMPLATE, PG_URL_ENV, TODAY, Invoke
+from tests.helpers import PG_TEMPLATE, PG_URL_ENV, TODAY, Invoke, People, Roles
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -78,6 +78,25 @@ def pg_database(pg_server: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def pg_roles(pg_database: str) -> Iterator[Roles]:
+    """Login roles on this test's PostgreSQL database, dropped at the end even on failure."""
+    roles = Roles(pg_database)
+    try:
+        yield roles
+    finally:
+        from reftrack.cli import common
+
+        common.reset(None)  # close the roles' connections first
+        roles.drop()
+
+
+@pytest.fixture
+def people(engine: str, request: pytest.FixtureRequest) -> People:
+    """Several salespeople on this test's database (see helpers.People)."""
+    return People(request.getfixturevalue("pg_roles") if engine == "postgresql" else None)
+
+
 @pytest.fixture(autouse=True)
 def isolated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str, request: pytest.FixtureRequest
@@ -93,6 +112,17 @@ def isolated(
     monkeypatch.setenv("REFTRACK_USER", "tester")
     monkeypatch.delenv("NO_COLOR", raising=False)
     return db
+
+
+@pytest.fixture
+def me(engine: str, request: pytest.FixtureRequest) -> str:
+    """The owner of what the tests' own commands log: REFTRACK_USER on a file, the
+    database role of the connection on PostgreSQL (the server says who you are)."""
+    if engine != "postgresql":
+        return "tester"
+    from sqlalchemy.engine import make_url
+
+    return str(make_url(request.getfixturevalue("pg_database")).username)
 
 
 @pytest.fixture

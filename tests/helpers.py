@@ -57,3 +57,90 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             table: connection.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
             for table in tables
         }
+
+
+def pg_admin(url: str) -> Any:
+    """An autocommit engine for CREATE/DROP of databases and roles (the superuser's URL)."""
+    from sqlalchemy import create_engine
+
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+# What a salesperson's role needs on a reftrack database (the README's team section).
+GRANTS = (
+    "GRANT CONNECT ON DATABASE {database} TO {role}",
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+    "REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}",
+    "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",  # import: setval
+)
+
+
+class Roles:
+    """Login roles on one test database, named uniquely (other runs share the server):
+    ``add("anna")`` → the URL to connect as her. ``drop()`` removes every one made."""
+
+    def __init__(self, database_url: str) -> None:
+        import uuid
+
+        from sqlalchemy.engine import make_url
+
+        self.url = make_url(database_url)
+        self.suffix = uuid.uuid4().hex[:8]
+        self.made: list[str] = []
+
+    def role(self, name: str) -> str:
+        return f"{name}_{self.suffix}"
+
+    def add(self, name: str, *, admin: bool = False) -> str:
+        role = self.role(name)
+        engine = pg_admin(self.url.render_as_string(hide_password=False))
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+                self.made.append(role)
+                for grant in GRANTS:
+                    connection.exec_driver_sql(grant.format(database=self.url.database, role=role))
+                if admin:
+                    connection.exec_driver_sql(f"GRANT reftrack_admin TO {role}")
+        finally:
+            engine.dispose()
+        return self.url.set(username=role, password=None).render_as_string(hide_password=False)
+
+    def drop(self) -> None:
+        if not self.made:
+            return
+        engine = pg_admin(self.url.render_as_string(hide_password=False))
+        try:
+            with engine.connect() as connection:
+                for role in self.made:
+                    connection.exec_driver_sql(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        f"WHERE usename = '{role}'"
+                    )
+                    connection.exec_driver_sql(f"REASSIGN OWNED BY {role} TO CURRENT_USER")
+                    connection.exec_driver_sql(f"DROP OWNED BY {role}")
+                    connection.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+        finally:
+            engine.dispose()
+            self.made.clear()
+
+
+class People:
+    """Salespeople logging into one test database: on SQLite a REFTRACK_USER each; on
+    PostgreSQL a login role each (the server names the owner), made on first use."""
+
+    def __init__(self, roles: Roles | None) -> None:
+        self.roles = roles
+        self.urls: dict[str, str] = {}
+
+    def env(self, name: str) -> dict[str, str]:
+        if self.roles is None:
+            return {"REFTRACK_USER": name}
+        if name not in self.urls:
+            self.urls[name] = self.roles.add(name)
+        return {"REFTRACK_USER": name, "REFTRACK_DB": self.urls[name]}
+
+    def owner(self, name: str) -> str:
+        """What a record logged by ``name`` has in its owner column."""
+        return name if self.roles is None else self.roles.role(name)

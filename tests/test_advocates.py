@@ -37,7 +37,7 @@ def names(rows: list[dict[str, Any]]) -> list[str]:
 # --- add / list ---------------------------------------------------------------------------
 
 
-def test_add_stores_every_field(cli_json: Any) -> None:
+def test_add_stores_every_field(cli_json: Any, me: str) -> None:
     row = add(
         cli_json,
         "Anna de Vries",
@@ -78,7 +78,7 @@ def test_add_stores_every_field(cli_json: Any) -> None:
         "last_complaint_on": None,
         "archived": False,
         "notes": "met at the fair",
-        "owner": "tester",
+        "owner": me,
     }
 
 

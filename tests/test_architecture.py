@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "migrations": 3,
     "db_errors": 3,
     "db_locks": 3,
+    "db_security": 3,
     "db": 4,
     "records": 5,
     "files": 6,

@@ -14,7 +14,7 @@ from tests.helpers import assert_one_line_error
 pytestmark = pytest.mark.both_engines
 
 
-def test_add_stores_the_ask(cli: Any, cli_json: Any, anna: dict[str, Any]) -> None:
+def test_add_stores_the_ask(cli: Any, cli_json: Any, anna: dict[str, Any], me: str) -> None:
     [made] = cli_json(
         "ask",
         "add",
@@ -41,7 +41,7 @@ def test_add_stores_the_ask(cli: Any, cli_json: Any, anna: dict[str, Any]) -> No
         "alternative": None,
         "forced": False,
         "notes": "at lunch",
-        "owner": "tester",
+        "owner": me,
     }
 
 

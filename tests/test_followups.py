@@ -20,7 +20,7 @@ def custom(cli_json: Any) -> list[dict[str, Any]]:
 # --- add --------------------------------------------------------------------------------
 
 
-def test_add_about_an_advocate(cli: Any, cli_json: Any, anna: dict[str, Any]) -> None:
+def test_add_about_an_advocate(cli: Any, cli_json: Any, anna: dict[str, Any], me: str) -> None:
     result = ok(cli("followup", "add", "--advocate", "anna", "--due", "friday", "send the case"))
     assert "follow-up #1 due 2026-03-20" in result.stderr
     assert cli_json("followup", "list") == [
@@ -36,7 +36,7 @@ def test_add_about_an_advocate(cli: Any, cli_json: Any, anna: dict[str, Any]) ->
             "note": "send the case",
             "done_on": None,
             "outcome": None,
-            "owner": "tester",
+            "owner": me,
         }
     ]
 

@@ -9,13 +9,29 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import Invoke
+from tests.helpers import Invoke, People
 
 pytestmark = pytest.mark.both_engines
 
 
+@pytest.fixture
+def cli(cli: Invoke, people: People) -> Invoke:
+    """``cli("ann", *args)``: the command as that salesperson (a role on PostgreSQL)."""
+
+    def invoke(user: str, *args: str) -> Any:
+        return cli(*args, env=people.env(user))
+
+    return invoke
+
+
+@pytest.fixture
+def o(people: People) -> Any:
+    """The owner column of what ``user`` logged (a role name on PostgreSQL)."""
+    return people.owner
+
+
 def as_user(cli: Invoke, user: str, *args: str) -> Any:
-    result = cli(*args, env={"REFTRACK_USER": user})
+    result = cli(user, *args)
     assert result.exit_code == 0, (args, result.stderr)
     return result
 
@@ -35,18 +51,21 @@ def team(cli: Invoke) -> None:
 
 
 @pytest.mark.usefixtures("team")
-def test_every_record_carries_who_logged_it(cli: Invoke) -> None:
+def test_every_record_carries_who_logged_it(cli: Invoke, o: Any) -> None:
     everyone = ("--everyone",)
     assert {a["name"]: a["owner"] for a in rows(cli, "x", "advocate", "list", *everyone)} == {
-        "Anna": "ann",
-        "Bert": "bob",
+        "Anna": o("ann"),
+        "Bert": o("bob"),
     }
     assert {a["advocate"]: a["owner"] for a in rows(cli, "x", "ask", "list", *everyone)} == {
-        "Anna": "ann",
-        "Bert": "bob",
+        "Anna": o("ann"),
+        "Bert": o("bob"),
     }
     follow_ups = rows(cli, "x", "followup", "list", "--all", *everyone)
-    assert {(f["advocate"], f["owner"]) for f in follow_ups} == {("Anna", "ann"), ("Bert", "bob")}
+    assert {(f["advocate"], f["owner"]) for f in follow_ups} == {
+        ("Anna", o("ann")),
+        ("Bert", o("bob")),
+    }
 
 
 @pytest.mark.usefixtures("team")
@@ -60,28 +79,28 @@ def test_every_record_carries_who_logged_it(cli: Invoke) -> None:
         ("due", "--within", "7d"),
     ],
 )
-def test_owner_option_shows_one_salesperson(cli: Invoke, command: tuple[str, ...]) -> None:
-    mine = rows(cli, "bob", *command, "--owner", "ann")
-    assert mine and {r["owner"] for r in mine} == {"ann"}
+def test_owner_option_shows_one_salesperson(cli: Invoke, o: Any, command: tuple[str, ...]) -> None:
+    mine = rows(cli, "bob", *command, "--owner", o("ann"))
+    assert mine and {r["owner"] for r in mine} == {o("ann")}
     assert len(rows(cli, "bob", *command, "--everyone")) > len(mine)
 
 
 @pytest.mark.usefixtures("team")
-def test_a_shared_database_shows_your_own_by_default(cli: Invoke, engine: str) -> None:
+def test_a_shared_database_shows_your_own_by_default(cli: Invoke, o: Any, engine: str) -> None:
     names = [a["name"] for a in rows(cli, "ann", "advocate", "list")]
     due = {r["owner"] for r in rows(cli, "ann", "due", "--within", "7d")}
     if engine == "postgresql":  # shared: your own
-        assert names == ["Anna"] and due == {"ann"}
+        assert names == ["Anna"] and due == {o("ann")}
     else:  # your own file: everything in it is yours
         assert names == ["Anna", "Bert"] and due == {"ann", "bob"}
 
 
 @pytest.mark.usefixtures("team")
-def test_next_and_metrics_follow_the_owner(cli: Invoke) -> None:
-    ranked = rows(cli, "x", "next", "--all", "--owner", "bob")
+def test_next_and_metrics_follow_the_owner(cli: Invoke, o: Any) -> None:
+    ranked = rows(cli, "x", "next", "--all", "--owner", o("bob"))
     assert {r["advocate"] for r in ranked} == {"Bert"}
-    ann = json.loads(as_user(cli, "x", "metrics", "--owner", "ann", "--format", "json").stdout)
-    bob = json.loads(as_user(cli, "x", "metrics", "--owner", "bob", "--format", "json").stdout)
+    ann = json.loads(as_user(cli, "x", "metrics", "--owner", o("ann"), "--format", "json").stdout)
+    bob = json.loads(as_user(cli, "x", "metrics", "--owner", o("bob"), "--format", "json").stdout)
     both = json.loads(as_user(cli, "x", "metrics", "--everyone", "--format", "json").stdout)
     assert (ann["asks"], ann["referrals"], ann["won"]) == (1, 1, 0)
     assert (bob["asks"], bob["referrals"], bob["won"], bob["won_value"]) == (1, 1, 1, "500.00")
@@ -89,15 +108,16 @@ def test_next_and_metrics_follow_the_owner(cli: Invoke) -> None:
 
 
 @pytest.mark.usefixtures("team")
-def test_metrics_by_owner_compares_the_team(cli: Invoke) -> None:
+def test_metrics_by_owner_compares_the_team(cli: Invoke, o: Any) -> None:
     data = json.loads(
         as_user(cli, "x", "metrics", "--everyone", "--by", "owner", "--format", "json").stdout
     )
     by_owner = {row["key"]: row for row in data["breakdown"]}
-    assert set(by_owner) == {"ann", "bob"}
-    assert (by_owner["bob"]["asks"], by_owner["bob"]["won"], by_owner["bob"]["won_value"]) == (
+    assert set(by_owner) == {o("ann"), o("bob")}
+    bob, ann = by_owner[o("bob")], by_owner[o("ann")]
+    assert (bob["asks"], bob["won"], bob["won_value"]) == (
         1,
         1,
         "500.00",
     )
-    assert (by_owner["ann"]["referrals"], by_owner["ann"]["won"]) == (1, 0)
+    assert (ann["referrals"], ann["won"]) == (1, 0)

@@ -19,7 +19,7 @@ def referral(cli_json: Any, ref: str) -> dict[str, Any]:
 # --- add --------------------------------------------------------------------------------
 
 
-def test_add_stores_the_prospect(cli_json: Any, anna: dict[str, Any]) -> None:
+def test_add_stores_the_prospect(cli_json: Any, anna: dict[str, Any], me: str) -> None:
     [made] = cli_json(
         "referral",
         "add",
@@ -57,7 +57,7 @@ def test_add_stores_the_prospect(cli_json: Any, anna: dict[str, Any]) -> None:
             "lost_reason": None,
             "thanked_on": None,
             "notes": "needs a forklift",
-            "owner": "tester",
+            "owner": me,
         }
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +19,17 @@ from sqlalchemy import event, inspect, or_, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
 from reftrack.db_locks import OnWait, begin_server_transaction, begin_sqlite_write
-from reftrack.errors import DatabaseError
+from reftrack.db_security import STALE, Identity, describe_refusal, guard_flush, identify
+from reftrack.errors import DatabaseError, NotYoursError
 
 DB_ENV = "REFTRACK_DB"
 # Every schema revision this version knows, oldest first; the last is the head. A test
 # checks this against the Alembic scripts shipped in reftrack/migrations.
-SCHEMA_REVISIONS = ("0001", "0002", "0003")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 DEFAULT_BUSY_TIMEOUT_MS = 120_000  # see config.Settings.busy_timeout_ms
 
@@ -187,6 +189,8 @@ def describe_failure(error: Exception, url: str) -> str:
     from reftrack.db_errors import explain
 
     detail = " ".join(str(getattr(error, "orig", error)).split())  # always one line
+    if (refused := describe_refusal(detail)) is not None:
+        return refused
     return explain(detail, location(url), sqlite_path(url))
 
 
@@ -228,6 +232,7 @@ def _scope_to_owner(state: ORMExecuteState) -> None:
 
 
 event.listen(Session, "before_flush", _stamp_owner)
+event.listen(Session, "before_flush", guard_flush)  # after the stamp: new rows are yours
 event.listen(Session, "do_orm_execute", _scope_to_owner)
 
 
@@ -235,11 +240,24 @@ event.listen(Session, "do_orm_execute", _scope_to_owner)
 class Database:
     url: str
     engine: Engine
+    _identity: Identity | None = field(default=None, init=False, repr=False)
 
     @property
     def shared(self) -> bool:
         """A server database is a team's; a SQLite file is one person's."""
         return sqlite_path(self.url) is None
+
+    def identity(self) -> Identity | None:
+        """On PostgreSQL, the role you are connected as: the owner of what you log (RLS)."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        if self._identity is None:
+            try:
+                with self.engine.connect() as connection:
+                    self._identity = identify(connection)
+            except sa_exc.DatabaseError as error:
+                raise DatabaseError(describe_failure(error, self.url)) from None
+        return self._identity
 
     @contextmanager
     def session(
@@ -248,11 +266,13 @@ class Database:
         """A session in one transaction: committed on success, rolled back on any error.
 
         ``owner`` stamps new records; ``scope_owner`` limits what reads see to that owner.
+        On PostgreSQL a write session knows your role, to refuse another's record in one line.
         """
         bind = self.engine.execution_options(reftrack_write=write)
+        identity = self.identity() if write else None
         try:
             with Session(bind, expire_on_commit=False) as session:
-                session.info.update(owner=owner, scope_owner=scope_owner)
+                session.info.update(owner=owner, scope_owner=scope_owner, identity=identity)
                 try:
                     yield session
                     if write:
@@ -260,6 +280,8 @@ class Database:
                 except BaseException:
                     session.rollback()
                     raise
+        except StaleDataError:  # RLS hid the row from an UPDATE or DELETE: 0 rows matched
+            raise NotYoursError(STALE) from None
         except sa_exc.OperationalError as error:
             raise DatabaseError(describe_failure(error, self.url)) from None
         except sa_exc.DatabaseError as error:

@@ -47,3 +47,7 @@ class DatabaseError(ReftrackError):
 
 class ConfigError(ReftrackError):
     pass
+
+
+class NotYoursError(ReftrackError):
+    """The record belongs to another salesperson (row-level security on a team database)."""

@@ -90,6 +90,11 @@ def _say_waiting() -> None:
 
 
 def user() -> str:
+    """Who is logging. On PostgreSQL the server says (your database role), whatever
+    REFTRACK_USER says: the row-level security policies judge by that role."""
+    identity = database().identity()
+    if identity is not None:
+        return identity.role
     from reftrack.config import current_user
 
     return current_user(settings())

@@ -78,7 +78,8 @@ def backup(
 
 
 def doctor(fmt: FormatOption = OutputFormat.table) -> None:
-    """Check the database: paths, schema version, row counts, integrity, foreign keys, WAL.
+    """Check the database: paths, schema version, row counts, integrity, foreign keys, WAL;
+    on PostgreSQL also your role and the row-level security in place.
 
     Exits 1 when anything is wrong. Example: reftrack doctor
     """
@@ -97,12 +98,25 @@ def doctor(fmt: FormatOption = OutputFormat.table) -> None:
         "foreign_key_problems": health.foreign_key_problems,
         "journal_mode": health.journal_mode,
         "counts": health.counts,
+        "role": health.role,
+        "reftrack_admin": health.reftrack_admin,
+        "bypasses_row_security": health.bypasses_row_security,
+        "row_security": health.row_security,
+        "policies": health.policies,
         "problems": health.problems,
         "ok": health.ok,
     }
     if fmt is OutputFormat.table:
         counts = ", ".join(f"{table} {count}" for table, count in health.counts.items())
-        shown = [(key, counts if key == "counts" else value) for key, value in report.items()]
+        shown = []
+        for key, value in report.items():
+            if key == "counts":
+                value = counts
+            elif key == "policies" and health.policies is not None:
+                value = ", ".join(f"{t} {len(p)}" for t, p in health.policies.items())
+            elif isinstance(value, dict):
+                value = ", ".join(f"{name} {flag}" for name, flag in value.items())
+            shown.append((key, value))
         render.details(shown, skip_empty=False)
     else:
         render.write_object(report)

@@ -13,6 +13,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
+from reftrack import db_security
 from reftrack.db import SCHEMA_HEAD, Database, describe_failure, location, sqlite_path
 from reftrack.errors import DatabaseError, InvalidInputError
 from reftrack.records import KINDS
@@ -126,6 +127,12 @@ class Health:
     integrity: str = "not checked"
     foreign_key_problems: int = 0
     journal_mode: str | None = None
+    # PostgreSQL: who you are and the row-level security in place (None on SQLite)
+    role: str | None = None
+    reftrack_admin: bool | None = None
+    bypasses_row_security: bool | None = None
+    row_security: dict[str, str] | None = None
+    policies: dict[str, list[str]] | None = None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -153,6 +160,8 @@ def check(database: Database) -> Health:
             _check_tables(connection, health)
             if health.path is not None:
                 _check_file(connection, health, health.path)
+            elif connection.dialect.name == "postgresql":
+                _check_row_security(database, connection, health)
     except sa_exc.DatabaseError as error:
         if health.path is None:
             raise DatabaseError(describe_failure(error, database.url)) from None
@@ -187,3 +196,14 @@ def _check_file(connection: Connection, health: Health, path: Path) -> None:
             f"{health.foreign_key_problems} rows point at records that do not exist"
         )
     health.journal_mode = str(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
+
+
+def _check_row_security(database: Database, connection: Connection, health: Health) -> None:
+    identity = database.identity()
+    if identity is not None:
+        health.role, health.reftrack_admin = identity.role, identity.admin
+        health.bypasses_row_security = identity.bypasses
+    status = db_security.row_security(connection)
+    health.row_security, health.policies = status["tables"], status["policies"]
+    if health.schema_version == SCHEMA_HEAD:
+        health.problems.extend(db_security.problems(status))

@@ -13,6 +13,7 @@ from sqlalchemy import Table
 from sqlmodel import SQLModel
 
 from reftrack import records
+from reftrack.db_security import Identity
 from reftrack.files import tables
 from reftrack.models import NpsScore
 
@@ -68,6 +69,8 @@ class ImportContext:
     on_action: Callable[[Action], None] | None = None
     defer_referred_by: bool = False
     owner: str | None = None  # new records of a file without an owner column are the importer's
+    # On PostgreSQL, the role importing: only its own records may be written (row security)
+    identity: Identity | None = None
     remap: dict[int, int] = field(default_factory=dict)  # advocate id in the file → in the db
     # --new-ids (merging into a database with records of its own): every record gets a new
     # id; these map the file's ask and referral ids to the new ones, so links follow.

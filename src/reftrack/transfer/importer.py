@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from reftrack.db_security import ADMIN_ROLE, check
+from reftrack.errors import NotYoursError
 from reftrack.files import tables
 from reftrack.models import utcnow
 from reftrack.records import CHUNK
@@ -146,6 +148,7 @@ class Importer(ImportState):
                     new["referred_by"] = None
                 if not self.has_owner_column or (self.context.new_ids and new.get("owner") is None):
                     new["owner"] = self.context.owner
+                self._check_new_owner(record, new)
                 state[target] = inserts[target] = new
                 if file_id is not None:
                     self.claimed.add(target)
@@ -155,6 +158,10 @@ class Importer(ImportState):
                 self.context.remap[file_id] = target
             current = state[target]
             changed = [k for k, v in incoming.items() if current.get(k) != v]
+            if changed and self.context.identity is not None:
+                check(self.context.identity, self.table.name, target, current.get("owner"))
+                if "owner" in changed:
+                    self._check_new_owner(record, incoming)
             current.update({k: incoming[k] for k in changed})
             if changed:
                 current["updated_at"] = now
@@ -162,6 +169,21 @@ class Importer(ImportState):
                     updates[target] = current
             self._done(record, "update" if changed else "skip", current, changed, referred, scores)
         self._write(inserts, updates, scores)
+
+    def _check_new_owner(self, record: tables.Record, row: dict[str, Any]) -> None:
+        """On PostgreSQL a record is written as its owner: a blank owner becomes you, and
+        only a reftrack_admin may restore another salesperson's records."""
+        identity = self.context.identity
+        if identity is None or identity.may_change(row.get("owner")):
+            return
+        if row.get("owner") is None:
+            row["owner"] = identity.role
+            return
+        raise NotYoursError(
+            f"{record.where}: owner {row['owner']} is not you ({identity.role}); only a "
+            f"{ADMIN_ROLE} can import another salesperson's records (leave out the owner "
+            "column to import them as yours); nothing was imported"
+        )
 
     def _defer(self, incoming: dict[str, Any]) -> int | bool | None:
         """``import all`` links advocates to referrals after the referrals are in."""

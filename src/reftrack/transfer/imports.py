@@ -61,6 +61,7 @@ def import_tables(
         defer_referred_by=len(tables) > 1,
         owner=owner,
         new_ids=new_ids,
+        identity=session.info.get("identity"),
     )
     reports = []
     for kind in KINDS:
