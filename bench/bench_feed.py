@@ -5,9 +5,9 @@
     python bench/bench_feed.py --kinds advocates,contacts --keep /tmp/feed
 
 On Linux with two CPUs or more, an import on SQLite that goes through the fast lane has
-its chunks read and compiled by a forked helper process (``transfer_feed``) while this
+its chunks read and compiled by a forked helper process (``transfer.fast.feed``) while this
 one writes. This script times whole `reftrack import` processes into a new SQLite file
-each run, once as shipped and once with ``transfer_feed._can_fork`` made to return
+each run, once as shipped and once with ``transfer.fast.feed._can_fork`` made to return
 False (so the same process reads every chunk itself), in pairs, alternating which of
 the two goes first, and prints the medians and the ratio with/without pair by pair, and
 the importing process's own CPU time in each (the share the helper takes off it is what
@@ -67,7 +67,7 @@ RUNNER = """\
 import atexit
 import resource
 import sys
-import reftrack.services.transfer_feed as feed
+import reftrack.transfer.fast.feed as feed
 from reftrack.cli.main import run
 
 def cpu():
@@ -79,7 +79,7 @@ mode = sys.argv[1]
 if mode == "without":
     feed._can_fork = lambda: False
 elif mode == "check":
-    from reftrack.services.transfer_lane import FastLane
+    from reftrack.transfer.fast.lane import FastLane
 
     seen = {"forked": 0, "lane": 0, "general": 0}
     helper, take = feed._from_helper, FastLane.take
