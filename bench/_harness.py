@@ -117,7 +117,10 @@ def peak_memory_mib(argv: list[str], env: dict[str, str]) -> float:
 def environment(folder: Path, *, today: str | None = None) -> dict[str, str]:
     """This process's environment without the user's REFTRACK_DB, a config file in
     ``folder``, no colour, and a fixed today when given."""
-    env = {**os.environ, "REFTRACK_CONFIG": str(folder / "config.toml"), "NO_COLOR": "1"}
+    config = folder / "config.toml"
+    folder.mkdir(parents=True, exist_ok=True)
+    config.touch()  # an empty one: the defaults (a named config file must exist)
+    env = {**os.environ, "REFTRACK_CONFIG": str(config), "NO_COLOR": "1"}
     if today is not None:
         env["REFTRACK_TODAY"] = today
     env.pop("REFTRACK_DB", None)

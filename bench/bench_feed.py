@@ -286,6 +286,7 @@ def main() -> None:
         raise SystemExit("needs reftrack: run it in its virtualenv (pip install -e .)") from None
     folder = options.keep or Path(tempfile.mkdtemp(prefix="reftrack-feed-"))
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.toml").touch()  # the defaults (a named config file must exist)
     env = {
         **os.environ,
         "REFTRACK_CONFIG": str(folder / "config.toml"),
