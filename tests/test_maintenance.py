@@ -10,7 +10,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from tests.helpers import Invoke, assert_one_line_error
+from tests.helpers import Invoke, assert_one_line_error, ok
 
 
 def seed(cli: Invoke, count: int = 3) -> None:
@@ -246,3 +246,20 @@ def test_doctor_counts_every_table_of_the_schema() -> None:
 
     assert set(TABLES) == set(SQLModel.metadata.tables)
     assert {kind.table for kind in KINDS.values()} <= set(TABLES)
+
+
+def test_backup_never_replaces_anything_but_a_regular_file(
+    cli: Invoke, db_path: Path, tmp_path: Path
+) -> None:
+    """As root, `backup /dev/null` would turn the device into a file; a pipe stands in for
+    it here (the same check: anything that exists and is not a regular file)."""
+    import os
+    import stat
+
+    ok(cli("advocate", "add", "Anna de Vries"))
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    result = cli("backup", str(pipe))
+    assert_one_line_error(result, "is not a regular file", "give the backup a file name")
+    assert stat.S_ISFIFO(pipe.stat().st_mode)  # still the pipe
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pipe.")]  # no leftovers

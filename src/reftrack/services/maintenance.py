@@ -74,6 +74,10 @@ def _backup_target(source: Path, target: Path) -> Path:
         raise InvalidInputError("the backup must go to another file than the database itself")
     if target.is_dir():
         raise InvalidInputError(f"{target} is a directory; give a file name for the backup")
+    if target.exists() and not target.is_file():  # a device, a pipe, a socket: never replace
+        raise InvalidInputError(
+            f"{target} is not a regular file (a device or a pipe); give the backup a file name"
+        )
     if not target.parent.is_dir():
         raise InvalidInputError(f"folder {target.parent} does not exist; create it first")
     return target
