@@ -237,3 +237,29 @@ def test_the_upgrade_keeps_owners_and_guards_the_old_rows(
         with admin.connect() as connection:
             connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.dispose()
+
+
+def test_piet_cannot_link_annas_advocates_through_import_all(
+    cli: Invoke, team: dict[str, str], pg_roles: Roles, tmp_path: Path
+) -> None:
+    """`import all` sets referred_by after the referrals are in, with a plain UPDATE: the
+    policies would make it match nothing, silently. It is refused in one line instead."""
+    import csv
+
+    piet, anna = team["piet"], team["anna"]
+    folder = tmp_path / "book"
+    ok(run(cli, anna, "export", "all", str(folder)))
+    path = folder / "advocates.csv"
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    [referral] = data(cli, anna, "referral", "list", "--everyone")
+    rows[0]["referred_by"] = str(referral["id"])  # Ada, introduced by her own referral
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run(cli, piet, "import", "all", str(folder), user="anna")
+    assert_one_line_error(result, "belongs to " + pg_roles.role("anna"))
+    assert ada(cli, piet)["referred_by"] is None
+    ok(run(cli, team["boss"], "import", "all", str(folder)))  # an admin may
+    assert ada(cli, piet)["referred_by"] == referral["id"]

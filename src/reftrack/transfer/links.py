@@ -5,9 +5,10 @@ the referrals are in (``import all``). Each step keeps the rows it can and repor
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.engine import Connection
 
+from reftrack.db_security import check
 from reftrack.files import tables
 from reftrack.records import CHUNK
 from reftrack.transfer.common import (
@@ -179,5 +180,17 @@ def link_referrers(connection: Connection, context: ImportContext, report: Impor
                 rows.append({"b_id": advocate_id, "referred_by": wanted})
         if rows:
             advocate = table_of("advocates")
+            if context.identity is not None:  # a team database: only your own advocates
+                _check_owners(connection, context, advocate, [row["b_id"] for row in rows])
             statement = advocate.update().where(advocate.c.id == bindparam("b_id"))
             connection.execute(statement, rows)
+
+
+def _check_owners(
+    connection: Connection, context: ImportContext, advocate: Table, ids: list[int]
+) -> None:
+    """The policies would make an UPDATE of a colleague's advocate match no row, silently:
+    refuse it in one line instead, as every other change is."""
+    query = select(advocate.c.id, advocate.c.owner).where(advocate.c.id.in_(ids))
+    for advocate_id, owner in connection.execute(query):
+        check(context.identity, advocate.name, advocate_id, owner)
