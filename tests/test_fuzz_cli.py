@@ -69,6 +69,8 @@ URLS = st.sampled_from(
     ]
 )
 
+PATHS = st.sampled_from(["", "/proc/version", "/dev/full/x", "/proc/nonexistent/x"])
+
 COMMANDS = st.one_of(
     st.tuples(st.just("advocate"), st.just("add"), NAMES, st.just("--nps"), NUMBERS),
     st.tuples(st.just("advocate"), st.just("add"), NAMES, st.just("--since"), DATES),
@@ -93,6 +95,25 @@ COMMANDS = st.one_of(
     st.tuples(st.just("metrics"), st.just("--since"), DATES, st.just("--until"), DATES),
     st.tuples(st.just("tree"), IDS),
     st.tuples(st.just("--db"), URLS, st.just("due")),
+    st.tuples(st.just("advocate"), st.just("archive"), IDS),
+    st.tuples(st.just("advocate"), st.just("complaint"), IDS, st.just("--on"), DATES),
+    st.tuples(st.just("advocate"), st.just("list"), st.just("--tag"), NAMES),
+    st.tuples(st.just("ask"), st.just("list"), st.just("--format"), NAMES),
+    st.tuples(st.just("referral"), st.just("show"), IDS),
+    st.tuples(st.just("referral"), st.just("list"), st.just("--advocate"), IDS),
+    st.tuples(st.just("followup"), st.just("list")),
+    st.tuples(
+        st.just("today"),
+    ),
+    st.tuples(
+        st.just("doctor"),
+    ),
+    st.tuples(st.just("config"), st.just("show")),
+    # only paths that exist and are no folder to write into, or cannot be made: a fuzz
+    # test must not write outside its own folder even if a check it tests breaks
+    st.tuples(st.just("import"), st.just("all"), PATHS),
+    st.tuples(st.just("export"), st.just("all"), PATHS),
+    st.tuples(st.just("import"), st.just("advocates"), PATHS),
 )
 
 
