@@ -46,10 +46,12 @@ def resolve_url(option: str | None, environ: Mapping[str, str] | None = None) ->
     if option is not None and not option.strip():
         raise DatabaseError("--db is empty; give a file path or a URL, or leave --db out")
     raw = option or env.get(DB_ENV) or str(default_path())
-    if raw.strip() == ":memory:" or "://" in raw:
+    if raw.strip() == ":memory:":
+        raw = "sqlite://"  # SQLite's name for it; refused below like the URL
+    if "://" in raw:
         from reftrack.db_errors import check_url
 
-        return check_url("sqlite://" if raw.strip() == ":memory:" else raw)
+        return check_url(raw)
     return f"sqlite:///{Path(raw).expanduser().resolve()}"
 
 

@@ -122,7 +122,7 @@ class Table:
     blank: int = 0
     _rows: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))
     _source: Replay | None = None
-    read_elsewhere: int | None = None  # bytes a helper process has read (transfer_feed)
+    read_elsewhere: int | None = None  # bytes a helper process has read (transfer.fast.feed)
 
     @property
     def bytes_read(self) -> int:

@@ -1,6 +1,6 @@
 """Charts for people: headline panels, bar charts, funnels and trees.
 
-Like render.py: Rich on a terminal, plain text everywhere else (a pipe, cron's mail, a
+Like the rest of render/: Rich on a terminal, plain text everywhere else (a pipe, cron's mail, a
 test): no colour, no box drawing, nothing cut short. Rich is imported only when drawing
 for a terminal. Inputs are plain values, never models. Every label and value is one line
 made safe for a terminal (``render.safe``) and reaches Rich as ``Text``, never as markup.

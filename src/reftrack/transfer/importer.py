@@ -1,8 +1,8 @@
-"""The import engine behind ``services.transfer``: one kind into an open transaction.
+"""The import engine behind ``transfer.imports``: one kind into an open transaction.
 
-Rows come in chunks. A chunk of clean new records takes the fast lane (transfer_lane).
+Rows come in chunks. A chunk of clean new records takes the fast lane (``fast.lane``).
 Any other chunk takes the general path here: it resolves advocate names and checks that
-every link points at a record (transfer_links), loads the records it may match (by id;
+every link points at a record (``links``), loads the records it may match (by id;
 advocates also by e-mail and by name + company, from the key filter kept for the whole
 import), then writes its inserts and updates with ``executemany``. Nothing here commits
 or rolls back: the caller owns the transaction.
@@ -22,15 +22,9 @@ from reftrack.files import tables
 from reftrack.models import utcnow
 from reftrack.records import CHUNK
 from reftrack.transfer import links
-from reftrack.transfer.common import (
-    Action,
-)
+from reftrack.transfer.common import Action
 from reftrack.transfer.fast.lane import FastLane
-from reftrack.transfer.keys import (
-    Key,
-    email_key,
-    name_key,
-)
+from reftrack.transfer.keys import Key, email_key, name_key
 from reftrack.transfer.state import ImportState
 
 

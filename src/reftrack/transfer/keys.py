@@ -75,7 +75,7 @@ class AdvocateKeys:
     def place(hashes: list[int]) -> Place | None:
         """Where the fingerprints of keys (given by their hashes) go: (strings, prints); None
         when a key repeats (or, rarely, two keys share a hash). Needs no filter: a helper
-        process can do it (transfer_feed)."""
+        process can do it (transfer.fast.feed)."""
         if len(set(hashes)) != len(hashes):
             return None
         # _mark, inline: a chunk's worth of calls would cost more than the work

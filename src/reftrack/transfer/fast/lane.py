@@ -2,13 +2,13 @@
 
 Most large imports are a new book: every row a new record, every link pointing at a
 record that exists. For such a chunk nothing needs matching, loading or comparing, so the
-lane converts each row with the file's compiled row function (``transfer_rowcode``),
+lane converts each row with the file's compiled row function (``rowcode``),
 checks what makes a row new — its id above every id so far, an advocate's e-mail and name
 + company certainly unseen (the import's filter of keys), its links present — and writes
 the tuples with one ``executemany``. One row that is anything else (an update, a match, a
 bad cell, a missing link) sends the whole chunk down the general path, which decides
 exactly as before: the lane only ever takes chunks whose outcome it knows. The chunks
-arrive compiled from ``transfer_feed`` (on Linux, read by a helper process meanwhile).
+arrive compiled from ``feed`` (on Linux, read by a helper process meanwhile).
 
 When a table starts empty, its secondary indexes are dropped for the import and built
 again at the end (a sort, several times cheaper than a million random inserts into each);
@@ -203,7 +203,7 @@ class FastLane:
         return [self._replace(values, at, None) for values in rows], deferred
 
     def advocate_keys(self, rows: list[tuple[Any, ...]]) -> list[Key]:
-        """The keys of ``transfer_keys.email_key`` and ``name_key``, built inline."""
+        """The keys of ``transfer.keys.email_key`` and ``name_key``, built inline."""
         assert self.keys_at is not None
         email_at, name_at, company_at = self.keys_at
         keys: list[Key] = [

@@ -5,7 +5,7 @@ an import's time on per-field calls and dicts. For a file whose columns map one-
 fields, this compiles one function with each field's common case inline: ids of ASCII
 digits, ISO dates (each distinct text checked once), the exact spellings of enum values,
 scores and flags, trimmed text, money through the general parser. It returns the values
-in the table's column order, already in the form ``transfer_write`` stores on SQLite
+in the table's column order, already in the form ``transfer.write`` stores on SQLite
 (dates as ISO text, the timestamp given), or None for anything it does not recognise: an
 empty required field, an unusual cell, a follow-up without a link. A None row takes the
 general path, which gives the value or the precise error; so the compiled function can
