@@ -160,3 +160,15 @@ def test_a_nul_character_in_json_is_refused_like_in_csv(cli: Invoke, tmp_path: P
     result = cli("import", "advocates", str(source))
     assert_one_line_error(result, "people.json record 2", "'name'", "NUL character")
     assert count(cli) == 0  # the good record before it is not written either
+
+
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`export all ''` wrote four CSV files into the current folder (found by the fuzz test)."""
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.iterdir())
+    assert_one_line_error(cli("export", "all", ""), "the export target is empty")
+    assert_one_line_error(cli("export", "advocates", " "), "the export target is empty")
+    assert_one_line_error(cli("import", "all", ""), "the import source is empty")
+    assert sorted(tmp_path.iterdir()) == before

@@ -85,6 +85,10 @@ def export_command(
     from reftrack import render
     from reftrack.transfer import export
 
+    if not target.strip():  # Path("") is the current folder: never write there unasked
+        raise InvalidInputError(
+            "the export target is empty; give a file, - for stdout, or a folder"
+        )
     if fmt is ExportFormat.ics and kind is not Kind.followups:
         raise InvalidInputError("--format ics is for `export followups`; use csv or json")
     if kind is Kind.all:
@@ -226,6 +230,8 @@ def import_command(
     from reftrack import render
     from reftrack.files import tables
 
+    if not source.strip():
+        raise InvalidInputError("the import source is empty; give a file, - for stdin, or a folder")
     if new_ids and kind is not Kind.all:
         raise InvalidInputError(
             "--new-ids goes with `import all FOLDER`: the links need the whole history"
