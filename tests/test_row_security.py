@@ -211,7 +211,7 @@ def test_the_upgrade_keeps_owners_and_guards_the_old_rows(
         roles.suffix = pg_roles.suffix
         try:
             # the tables' owner (here the superuser) upgrades on first use
-            assert data(cli, url, "doctor")["schema_version"] == "0004"
+            assert data(cli, url, "doctor")["schema_version"] == "0005"
             anna, piet = roles.add("anna"), roles.add("piet")
             boss = roles.add("boss", admin=True)
             owners = {

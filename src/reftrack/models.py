@@ -194,6 +194,42 @@ class FollowUp(Logged, table=True):
     note: str | None = None
     done_on: date | None = None
     outcome: str | None = None
+    # closed as not needed (`followup cancel`): not open, but not counted as done either
+    cancelled: bool = Field(default=False, nullable=False)
+
+
+class ChangeEntry(SQLModel, table=True):
+    """One command that wrote: the change journal's entry (`reftrack log`, `undo`)."""
+
+    __tablename__ = "change_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, nullable=False)
+    owner: str | None = Field(default=None, index=True)
+    command: str = Field(nullable=False)
+    undone_at: datetime | None = None
+    undone_by: str | None = None
+
+
+class ChangeRow(SQLModel, table=True):
+    """One row a journal entry inserted, updated or deleted, before and after (JSON text).
+
+    An import's new rows are kept as a range, ``row_id`` to ``last_id``, without JSON."""
+
+    __tablename__ = "change_row"
+    __table_args__ = (
+        CheckConstraint("op IN ('insert', 'update', 'delete')", name="ck_op_valid"),
+        Index("ix_change_row_table_row", "table_name", "row_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="change_entry.id", ondelete="CASCADE", index=True)
+    table_name: str
+    row_id: int
+    last_id: int | None = None
+    op: str
+    before: str | None = None
+    after: str | None = None
 
 
 @dataclass

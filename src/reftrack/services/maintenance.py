@@ -19,12 +19,14 @@ from reftrack.errors import DatabaseError, InvalidInputError
 from reftrack.records import KINDS
 
 # Every table of the schema, each record kind's (records.KINDS) and the advocates' history
-# beside it; doctor counts them in this order.
+# beside it, then the change journal; doctor counts them in this order.
 TABLES = (
     KINDS["advocates"].table,
     "nps_score",
     "advocate_event",
     *(kind.table for name, kind in KINDS.items() if name != "advocates"),
+    "change_entry",
+    "change_row",
 )
 
 
