@@ -187,6 +187,8 @@ def test_export_to_stdout_is_the_canonical_csv(cli: Invoke, me: str) -> None:
         "last_complaint_on",
         "archived",
         "notes",
+        "title",
+        "url",
         "owner",  # beyond §7: who logged it
     ]
     anna = dict(zip(rows[0], rows[1], strict=True))

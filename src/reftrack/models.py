@@ -80,6 +80,8 @@ class Advocate(Logged, table=True):
     last_complaint_on: date | None = None
     archived: bool = Field(default=False, nullable=False)
     notes: str | None = None
+    title: str | None = None  # position, e.g. from a LinkedIn export
+    url: str | None = None
 
     @property
     def tag_list(self) -> list[str]:

@@ -31,6 +31,8 @@ ADVOCATE_COLUMNS = [
     "last_complaint_on",
     "archived",
     "notes",
+    "title",
+    "url",
     "owner",  # beyond §7 ("more may follow"): who logged it, on a team database
 ]
 ASK_COLUMNS = [
@@ -76,6 +78,7 @@ FOLLOWUP_COLUMNS = [
     "note",
     "done_on",
     "outcome",
+    "cancelled",
     "owner",
 ]
 
@@ -159,6 +162,8 @@ def advocate_row(advocate: Any) -> dict[str, Any]:
         "last_complaint_on": iso(advocate.last_complaint_on) or None,
         "archived": bool(advocate.archived),
         "notes": advocate.notes,
+        "title": advocate.title,
+        "url": advocate.url,
         "owner": advocate.owner,
     }
 
@@ -213,5 +218,6 @@ def followup_row(follow_up: Any, advocate_name: str | None, prospect: str | None
         "note": follow_up.note,
         "done_on": iso(follow_up.done_on) or None,
         "outcome": follow_up.outcome,
+        "cancelled": bool(follow_up.cancelled),
         "owner": follow_up.owner,
     }

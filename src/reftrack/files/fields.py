@@ -186,6 +186,8 @@ FIELDS: dict[str, list[Field]] = {
         _date("last_complaint_on"),
         Field("archived", parse_flag, default=False),
         Field("notes", parse_text),
+        Field("title", parse_line),
+        Field("url", parse_line),
         Field("owner", parse_line),
     ],
     "asks": [
@@ -231,6 +233,7 @@ FIELDS: dict[str, list[Field]] = {
         Field("note", parse_text),
         _date("done_on"),
         Field("outcome", parse_text),
+        Field("cancelled", parse_flag, default=False),
         Field("owner", parse_line),
     ],
 }

@@ -1,4 +1,4 @@
-"""The change journal (`log`, `undo`) and cancelled follow-ups.
+"""The change journal (`log`, `undo`), cancelled follow-ups, an advocate's title and URL.
 
 Revision ID: 0005
 Revises: 0004
@@ -9,6 +9,7 @@ after as JSON. An import's new rows are kept as id ranges (``row_id`` to ``last_
 JSON): undoing them is deleting the range, and writing 100k JSON copies would cost more
 than the import. ``follow_up.cancelled`` marks a follow-up closed as not needed: it has a
 ``done_on`` (it is no longer open) but is not counted as done in ``followups_on_time``.
+``advocate.title`` and ``advocate.url`` hold a LinkedIn connection's position and profile.
 
 On PostgreSQL everyone reads the journal; an entry (and its rows) may be written or marked
 undone by its owner or a ``reftrack_admin``, as the records themselves (0004).
@@ -39,6 +40,8 @@ def upgrade() -> None:
         "follow_up",
         sa.Column("cancelled", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    op.add_column("advocate", sa.Column("title", sa.String()))
+    op.add_column("advocate", sa.Column("url", sa.String()))
     op.create_table(
         "change_entry",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -87,3 +90,6 @@ def downgrade() -> None:
     op.drop_table("change_entry")
     with op.batch_alter_table("follow_up") as batch:
         batch.drop_column("cancelled")
+    with op.batch_alter_table("advocate") as batch:
+        batch.drop_column("url")
+        batch.drop_column("title")
