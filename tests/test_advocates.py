@@ -78,6 +78,8 @@ def test_add_stores_every_field(cli_json: Any, me: str) -> None:
         "last_complaint_on": None,
         "archived": False,
         "notes": "met at the fair",
+        "title": None,
+        "url": None,
         "owner": me,
     }
 
