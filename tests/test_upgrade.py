@@ -52,3 +52,53 @@ def test_old_database_opens_with_every_row(fixture: Path, tmp_path: Path, cli: I
     listed = cli("--db", str(copy), "referral", "list", "--format", "json")
     assert listed.exit_code == 0
     assert "Henk de Boer" in listed.stdout
+
+
+def test_upgrade_rebuilding_ask_keeps_every_link_to_it(tmp_path: Path, cli: Invoke) -> None:
+    """0006 rebuilds ``ask`` (a wider CHECK). Dropping the old table with foreign keys on
+    would set referral.ask_id to NULL and delete the follow-ups of every ask."""
+    from reftrack.db import make_engine
+    from reftrack.migrations.runner import run_upgrade
+
+    path = tmp_path / "schema-0005.db"
+    engine = make_engine(f"sqlite:///{path}")
+    run_upgrade(engine, "0005")
+    engine.dispose()
+    stamp = "2026-01-01 00:00:00"
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute(
+            "INSERT INTO advocate (id, name, archived, created_at, updated_at) "
+            "VALUES (1, 'Anna', 0, ?, ?)",
+            (stamp, stamp),
+        )
+        for ask_id in (1, 2):
+            connection.execute(
+                "INSERT INTO ask (id, advocate_id, asked_on, channel, outcome, forced, "
+                "created_at, updated_at) VALUES (?, 1, '2026-01-0' || ?, 'phone', 'referred', "
+                "0, ?, ?)",
+                (ask_id, ask_id, stamp, stamp),
+            )
+        connection.execute(
+            "INSERT INTO referral (id, advocate_id, ask_id, prospect, received_on, status, "
+            "created_at, updated_at) VALUES (1, 1, 2, 'Piet', '2026-01-03', 'new', ?, ?)",
+            (stamp, stamp),
+        )
+        for fid, ask_id in ((1, 1), (2, 2)):
+            connection.execute(
+                "INSERT INTO follow_up (id, due_on, kind, advocate_id, ask_id, cancelled, "
+                "created_at, updated_at) VALUES (?, '2026-01-09', 'check_ask', 1, ?, 0, ?, ?)",
+                (fid, ask_id, stamp, stamp),
+            )
+    before = dump(path)
+
+    result = cli("--db", str(path), "doctor", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+
+    after = dump(path)
+    assert after == before
+    assert after["referral"][0][2] == 2  # referral.ask_id still points at ask #2
+    assert [row[4] for row in after["follow_up"]] == [1, 2]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        connection.execute("UPDATE ask SET outcome = 'promised' WHERE id = 1")  # the new value

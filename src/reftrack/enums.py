@@ -35,6 +35,7 @@ class Outcome(StrEnum):
     declined = "declined"
     no_response = "no_response"
     alternative = "alternative"
+    promised = "promised"  # the advocate will make the introduction (schema 0006)
 
 
 class Alternative(StrEnum):
@@ -65,6 +66,12 @@ class FollowUpKind(StrEnum):
     check_ask = "check_ask"
     circle_back = "circle_back"
     custom = "custom"
+    # schema 0006 (PRODUCT.md §12)
+    details = "details"
+    check_promise = "check_promise"
+    collect = "collect"
+    value_check = "value_check"
+    intro_check = "intro_check"
 
 
 # The note of the thank-you a win creates; `due` words that one "… became a customer".
