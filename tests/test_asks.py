@@ -48,7 +48,11 @@ def test_add_stores_the_ask(cli: Any, cli_json: Any, anna: dict[str, Any], me: s
 def test_add_defaults(cli: Any, cli_json: Any, anna: dict[str, Any]) -> None:
     result = cli("ask", "add", "anna")
     assert result.exit_code == 0, result.stderr
-    assert "ask #1: Anna on 2026-03-16 by in_person" in result.stderr
+    # plain words, and when the check-back (7 days) and circle-back (75 days) are due
+    assert (
+        "ask #1: Anna on 2026-03-16 by in person; check back 2026-03-23, circle back 2026-05-30"
+        in result.stderr
+    )
     [listed] = cli_json("ask", "list")
     assert (listed["asked_on"], listed["channel"], listed["target"]) == (
         "2026-03-16",
@@ -93,7 +97,7 @@ def test_outcome_by_id(cli: Any, cli_json: Any, anna: dict[str, Any], outcome: s
     assert cli("ask", "add", "Anna").exit_code == 0
     result = cli("ask", "outcome", "1", outcome)
     assert result.exit_code == 0, result.stderr
-    assert f"ask #1: {outcome}" in result.stderr
+    assert f"ask #1: {outcome.replace('_', ' ')}" in result.stderr
     [row] = cli_json("ask", "list")
     assert (row["outcome"], row["alternative"]) == (outcome, None)
     # its check-back closed itself; the circle-back stays

@@ -100,7 +100,8 @@ def test_list_by_due_date_and_all(cli: Any, cli_json: Any, anna: dict[str, Any])
 
 
 def test_done_records_date_and_note(cli: Any, cli_json: Any, anna: dict[str, Any]) -> None:
-    ok(cli("followup", "add", "--advocate", "Anna", "--due", "today", "call"))
+    made = {"REFTRACK_TODAY": "2026-03-10"}  # logged a few days ago
+    ok(cli("followup", "add", "--advocate", "Anna", "--due", "today", "call", env=made))
     result = ok(cli("followup", "done", "#1", "--on", "yesterday", "--note", "meeting Tuesday"))
     assert "follow-up #1 done on 2026-03-15" in result.stderr
     [row] = cli_json("followup", "list", "--all")
@@ -109,7 +110,8 @@ def test_done_records_date_and_note(cli: Any, cli_json: Any, anna: dict[str, Any
 
 
 def test_done_twice_is_an_error(cli: Any, cli_json: Any, anna: dict[str, Any]) -> None:
-    ok(cli("followup", "add", "--advocate", "Anna", "--due", "today", "call"))
+    made = {"REFTRACK_TODAY": "2026-03-10"}
+    ok(cli("followup", "add", "--advocate", "Anna", "--due", "today", "call", env=made))
     ok(cli("followup", "done", "1", "--on", "2026-03-14"))
     assert_one_line_error(cli("followup", "done", "1"), "already done on 2026-03-14")
     assert cli_json("followup", "list", "--all")[0]["done_on"] == "2026-03-14"

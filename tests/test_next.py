@@ -171,7 +171,8 @@ def test_the_guards_are_those_of_ask_add(cli: Invoke, db_path: Any) -> None:
 
 def test_a_future_ask_inside_the_cooldown_also_excludes(cli: Invoke, cli_json: Any) -> None:
     add(cli, "advocate", "add", "Fut", "--nps", "9", *OLD)
-    add(cli, "ask", "add", "Fut", "--on", "2026-04-01")
+    later = cli("ask", "add", "Fut", env={"REFTRACK_TODAY": "2026-04-01"})  # an older book's
+    assert later.exit_code == 0, later.stderr
     [row] = cli_json("next", "--all")
     assert (row["suggested"], row["eligible_from"]) == (False, "2026-05-31")
 

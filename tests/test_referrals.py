@@ -78,7 +78,7 @@ def test_add_without_a_pending_ask_is_organic(
     cli: Any, cli_json: Any, anna: dict[str, Any]
 ) -> None:
     result = ok(cli("referral", "add", "Anna", "Piet"))
-    assert "(organic)" in result.stderr
+    assert "(organic: no recent ask to link)" in result.stderr
     assert referral(cli_json, "Piet")["ask_id"] is None
 
 
@@ -116,7 +116,7 @@ def test_ask_of_someone_else_refused(cli: Any, cli_json: Any, anna: dict[str, An
 
 
 def test_add_schedules_thank_and_contact(cli: Any, cli_json: Any, anna: dict[str, Any]) -> None:
-    ok(cli("referral", "add", "Anna", "Piet", "--on", "2026-03-12"))
+    ok(cli("referral", "add", "Anna", "Piet", "--on", "2026-03-12", "--email", "p@x.example"))
     steps = cli_json("referral", "show", "Piet")["follow_ups"]
     assert sorted((s["kind"], s["due_on"]) for s in steps) == [
         ("contact", "2026-03-13"),
@@ -157,7 +157,8 @@ def test_show_json_and_table(cli: Any, cli_json: Any, pipeline: None) -> None:
     assert shown["referral"]["status"] == "lost"
     assert shown["referral"]["lost_reason"] == "no budget"
     assert shown["referral"]["advocate"] == "Bram"
-    assert {s["kind"] for s in shown["follow_ups"]} == {"thank", "contact"}
+    # no phone or e-mail came with Karin: a follow-up asks Bram for them
+    assert {s["kind"] for s in shown["follow_ups"]} == {"thank", "contact", "details"}
     result = ok(cli("referral", "show", "#2"))
     assert "Karin" in result.stdout and "no budget" in result.stdout
     assert "Follow-ups" in result.stdout

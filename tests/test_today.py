@@ -23,7 +23,7 @@ def morning(cli: Invoke) -> None:
         ("advocate", "add", "Fem", "--nps", "9", *OLD),
         # February: one ask, its referral, won
         ("ask", "add", "Eva", "--channel", "phone", "--on", "2026-02-10"),
-        ("referral", "add", "Eva", "Gijs", "--ask", "1", "--on", "2026-02-12"),
+        ("referral", "add", "Eva", "Gijs", "--ask", "1", "--on", "2026-02-12", "--email", "g@x.nl"),
         ("referral", "move", "Gijs", "won", "--value", "1000", "--on", "2026-02-20"),
         # March: one ask without an answer, an organic referral, a to-do for today
         ("ask", "add", "Fem", "--channel", "email", "--on", "2026-03-05"),

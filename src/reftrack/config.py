@@ -29,6 +29,12 @@ class Settings:
     thank_days: int = 0
     first_contact_days: int = 1
     next_contact_days: int = 3
+    promise_check_days: int = 5  # did they make the introduction they promised?
+    collect_days: int = 7  # collect the testimonial/review they offered instead
+    details_days: int = 1  # ask the advocate for a prospect's phone or e-mail
+    # [rules] part two
+    backfill_days: int = 7  # a past event's follow-up this overdue wants --backfill
+    link_referred_days: int = 30  # a referral links an ask answered `referred` this recently
     # [guards] when an ask is refused
     ask_cooldown_days: int = 60
     min_nps_to_ask: int = 5
@@ -37,6 +43,7 @@ class Settings:
     # [suggest] ranking for `next`
     milestone_boost_days: int = 30
     promoter_asked_days: int = 75
+    stale_score_days: int = 365  # an older score ranks below fresh ones in `next`
     # [money]
     currency: str = "EUR"
     # [database]
@@ -53,12 +60,18 @@ SECTIONS: dict[str, str] = {
     "thank_days": "cadence",
     "first_contact_days": "cadence",
     "next_contact_days": "cadence",
+    "promise_check_days": "cadence",
+    "collect_days": "cadence",
+    "details_days": "cadence",
+    "backfill_days": "rules",
+    "link_referred_days": "rules",
     "ask_cooldown_days": "guards",
     "min_nps_to_ask": "guards",
     "onboarding_days": "guards",
     "complaint_days": "guards",
     "milestone_boost_days": "suggest",
     "promoter_asked_days": "suggest",
+    "stale_score_days": "suggest",
     "currency": "money",
     "busy_timeout_ms": "database",
     "user": "team",

@@ -67,9 +67,10 @@ def add(
 
     Example: reftrack advocate add "Anna de Vries" --company Beta --nps 9 --since 2024-05-01
     """
-    from reftrack.services import advocates
+    from reftrack.services import advocates, lifecycle
 
     with common.write_session() as session:
+        common.plan(session)
         advocate = advocates.add_advocate(
             session,
             name=name,
@@ -83,6 +84,7 @@ def add(
             tags=tag,
             notes=note,
         )
+        lifecycle.customer_added(session, advocate=advocate, settings=common.settings())
     _show_one(advocate, fmt)
 
 
@@ -215,13 +217,15 @@ def score(
 
 def _event(advocate: str, kind: EventKind, on: str | None, note: str | None) -> None:
     from reftrack import render
-    from reftrack.services import advocates, lookup
+    from reftrack.services import advocates, lifecycle, lookup
 
     with common.write_session() as session:
         found = lookup.advocate(session, advocate)
         event = advocates.record_event(
             session, advocate=found, kind=kind, on=common.when(on), note=note
         )
+        if kind is EventKind.milestone:
+            lifecycle.milestone_logged(session, advocate=found, on=event.happened_on)
     render.message(f"{found.name}: {kind.value} on {event.happened_on}")
 
 
@@ -253,9 +257,16 @@ def archive(
     Example: reftrack advocate archive "Jan Smit"
     """
     from reftrack import render
-    from reftrack.services import advocates, lookup
+    from reftrack.services import advocates, lifecycle, lookup
 
+    cancelled = 0
     with common.write_session() as session:
         found = lookup.advocate(session, advocate)
         advocates.set_archived(session, advocate=found, archived=not undo)
-    render.message(f"{found.name} {'restored' if undo else 'archived'}")
+        if not undo:
+            cancelled = lifecycle.advocate_archived(session, advocate=found, on=common.today())
+    if undo:
+        render.message(f"{found.name} restored")
+    else:
+        plural = "" if cancelled == 1 else "s"
+        render.message(f"{found.name} archived; {cancelled} open follow-up{plural} cancelled")

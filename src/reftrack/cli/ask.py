@@ -8,6 +8,7 @@ import typer
 
 from reftrack.cli import common
 from reftrack.cli.common import (
+    BackfillOption,
     EveryoneOption,
     FormatOption,
     OnOption,
@@ -45,6 +46,7 @@ def add(
     force: Annotated[
         bool, typer.Option("--force", help="Ask even when a timing rule says not to (recorded).")
     ] = False,
+    backfill: BackfillOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Log an ask; reftrack schedules a check-back in 7 days and a circle-back in 75.
@@ -58,8 +60,10 @@ def add(
     from reftrack import render
     from reftrack.records import ASK_COLUMNS, ask_row
     from reftrack.services import asks, lookup
+    from reftrack.services.lifecycle import scheduled_text as asks_follow_ups
 
     with common.write_session() as session:
+        common.plan(session, backfill=backfill)
         who = lookup.advocate(session, advocate)
         ask = asks.add_ask(
             session,
@@ -71,9 +75,14 @@ def add(
             notes=note,
             force=force,
         )
+        scheduled = asks_follow_ups(session, ask_id=ask.id)
+    common.warn_late(session, backfill=backfill)
     if fmt is OutputFormat.table:
         forced = " (forced)" if ask.forced else ""
-        render.message(f"ask #{ask.id}: {who.name} on {ask.asked_on} by {ask.channel}{forced}")
+        render.message(
+            f"ask #{ask.id}: {who.name} on {ask.asked_on} by {render.label(ask.channel)}"
+            f"{forced}{scheduled}"
+        )
     else:
         render.emit([ask_row(ask, who.name)], ASK_COLUMNS, fmt.value)
 
@@ -114,18 +123,32 @@ def outcome(
         typer.Option("--alternative", help="With outcome alternative: what they gave instead."),
     ] = None,
     on: OnOption = None,
+    backfill: BackfillOption = False,
 ) -> None:
     """Record how an ask ended; its pending check-back closes itself.
+
+    promised (they will make the introduction): "did they introduce you?" in 5 days, done
+    when a referral from the ask is logged. alternative: collect it in 7 days. Back to
+    pending: the check-back is due again.
 
     Example: reftrack ask outcome 12 alternative --alternative testimonial
     """
     from reftrack import render
     from reftrack.services import asks, lookup
+    from reftrack.services.lifecycle import scheduled_text
 
     with common.write_session() as session:
+        common.plan(session, backfill=backfill)
         found = lookup.ask(session, ask)
         asks.set_outcome(
-            session, ask=found, outcome=result, alternative=alternative, on=common.when(on)
+            session,
+            ask=found,
+            outcome=result,
+            alternative=alternative,
+            on=common.when(on),
+            settings=common.settings(),
         )
-    extra = f" ({found.alternative})" if found.alternative else ""
-    render.message(f"ask #{found.id}: {found.outcome}{extra}")
+        scheduled = scheduled_text(session, ask_id=found.id)
+    common.warn_late(session, backfill=backfill)
+    extra = f" ({render.label(found.alternative)})" if found.alternative else ""
+    render.message(f"ask #{found.id}: {render.label(found.outcome)}{extra}{scheduled}")

@@ -156,9 +156,49 @@ def today() -> date:
 
 
 def when(text: str | None, *, what: str = "--on") -> date:
-    """A date option that defaults to today."""
+    """A date option that defaults to today. ``--on`` says when something happened: a
+    future date is refused (scheduling options, ``--due`` or ``snooze``, take any date)."""
     base = today()
-    return base if text is None else dates.parse_date(text, base=base, what=what)
+    if text is None:
+        return base
+    value = dates.parse_date(text, base=base, what=what)
+    if what == "--on" and value > base:
+        from reftrack.errors import InvalidInputError
+
+        raise InvalidInputError(
+            f"{value} is in the future; things that happened take a past date (--on {text})"
+        )
+    return value
+
+
+def plan(session: Session, *, backfill: bool = False) -> None:
+    """Tell the rules what today is and whether this event is backfilled (--backfill)."""
+    from reftrack.services import rules
+
+    rules.schedule_as_of(session, today=today(), backfill=backfill, settings=settings())
+
+
+def warn_late(session: Session, *, backfill: bool) -> None:
+    """Without --backfill, say when a past event scheduled follow-ups already far overdue."""
+    from reftrack import render
+    from reftrack.services import rules
+
+    late = rules.late_follow_ups(session)
+    if late and not backfill:
+        kinds = ", ".join(f"{kind.value} due {due_on}" for kind, due_on in late)
+        render.message(
+            f"warning: {kinds} already more than {settings().backfill_days} days overdue; "
+            "entering history? --backfill records past events without them"
+        )
+
+
+BackfillOption = Annotated[
+    bool,
+    typer.Option(
+        "--backfill",
+        help="Entering history: schedule no follow-up that would already be a week overdue.",
+    ),
+]
 
 
 def maybe_date(text: str | None, *, what: str) -> date | None:

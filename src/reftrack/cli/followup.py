@@ -91,20 +91,31 @@ def done(
     follow_up: FollowUpArg,
     on: OnOption = None,
     note: Annotated[str | None, typer.Option("--note", help="What came of it.")] = None,
+    link: Annotated[
+        str | None,
+        typer.Option("--link", help="With a collect follow-up: where it was published (URL)."),
+    ] = None,
 ) -> None:
     """Mark a follow-up done; a done thank-you records that the referrer was thanked.
 
     Example: reftrack followup done 42 --note "called, meeting on Tuesday"
     """
     from reftrack import render
-    from reftrack.services import followups, lookup
+    from reftrack.services import followups, lifecycle, lookup
 
     with common.write_session() as session:
+        common.plan(session)
         found = lookup.follow_up(session, follow_up)
+        outcome = lifecycle.done_outcome(found, note=note, link=link)
+        said = lifecycle.describe_follow_up(session, found)
         followups.mark_done(
-            session, follow_up=found, on=common.when(on), outcome=note, settings=common.settings()
+            session,
+            follow_up=found,
+            on=common.when(on),
+            outcome=outcome,
+            settings=common.settings(),
         )
-    render.message(f"follow-up #{found.id} done on {found.done_on}")
+    render.message(f"follow-up #{found.id} done on {found.done_on}: {said}")
 
 
 @app.command("snooze")

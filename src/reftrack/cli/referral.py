@@ -9,6 +9,7 @@ import typer
 
 from reftrack.cli import common
 from reftrack.cli.common import (
+    BackfillOption,
     EveryoneOption,
     FormatOption,
     OnOption,
@@ -52,35 +53,45 @@ def add(
     phone: Annotated[str | None, typer.Option("--phone", help="Prospect's phone.")] = None,
     ask: Annotated[
         str | None,
-        typer.Option("--ask", help="The ask it answers (id); default: the advocate's pending ask."),
+        typer.Option("--ask", help="The ask it answers (id); default: the advocate's latest."),
     ] = None,
     organic: Annotated[bool, typer.Option("--organic", help="It came unasked.")] = False,
     on: OnOption = None,
     note: Annotated[str | None, typer.Option("--note", help="Free notes.")] = None,
+    backfill: BackfillOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Log a referral: thank the advocate today, contact the prospect tomorrow.
 
-    Without --ask or --organic it answers the advocate's latest pending ask, if any.
-    Always get the prospect's details, even when the advocate "will make the intro".
+    Without --ask or --organic it answers the advocate's latest ask that is pending or
+    promised, or was answered with a referral in the last 30 days (the second name of "one
+    or two people"); organic only when there is none. Always get the prospect's details,
+    even when the advocate "will make the intro": without a phone or e-mail, a follow-up
+    asks the advocate for them the next day.
 
     Example: reftrack referral add anna "Piet Bakker" --company Gamma --phone 0612345678
     """
+    from reftrack import render
     from reftrack.errors import InvalidInputError
     from reftrack.models import Ask
-    from reftrack.services import lookup, referrals
-    from reftrack.services.asks import latest_pending
+    from reftrack.services import lifecycle, lookup, referrals
 
     if ask and organic:
         raise InvalidInputError("--ask and --organic contradict each other; give one")
     with common.write_session() as session:
+        common.plan(session, backfill=backfill)
         who = lookup.advocate(session, advocate)
         on_date = common.when(on)
         answered: Ask | None
         if ask:
             answered = lookup.ask(session, ask)
+        elif organic:
+            answered = None
         else:
-            answered = None if organic else latest_pending(session, advocate=who, on=on_date)
+            answered = lifecycle.ask_to_link(
+                session, advocate=who, on=on_date, settings=common.settings()
+            )
+        was = answered.outcome if answered else None
         referral = referrals.add_referral(
             session,
             advocate=who,
@@ -93,13 +104,18 @@ def add(
             phone=phone,
             notes=note,
         )
-    origin = f"answers ask #{answered.id}" if answered else "organic"
+        todo = lifecycle.referral_todo(session, referral=referral, today=common.today())
+    common.warn_late(session, backfill=backfill)
+    if answered is None:
+        origin = "organic" if organic or ask else "organic: no recent ask to link"
+    else:
+        how = "" if ask else f", {render.label(was)}"
+        origin = f"answers ask #{answered.id} of {answered.asked_on}{how}"
     _emit_one(
         referral,
         who.name,
         fmt,
-        f"referral #{referral.id}: {referral.prospect} from {who.name} ({origin}); "
-        f"thank {who.name} today",
+        f"referral #{referral.id}: {referral.prospect} from {who.name} ({origin}){todo}",
     )
 
 
@@ -190,6 +206,7 @@ def move(
             show_default=False,
         ),
     ] = None,
+    backfill: BackfillOption = False,
 ) -> None:
     """Move a referral to a stage: new, contacted, meeting, proposal, won or lost.
 
@@ -199,8 +216,8 @@ def move(
     Example: reftrack referral move "Piet Bakker" won --value 12500 --make-advocate
     """
     from reftrack import render
-    from reftrack.money import parse_money
-    from reftrack.services import lookup, referrals
+    from reftrack.money import display_money, parse_money
+    from reftrack.services import lifecycle, lookup, referrals
 
     if make_advocate and stage is not Status.won:
         from reftrack.errors import InvalidInputError
@@ -209,6 +226,7 @@ def move(
     cents = parse_money(value, what="--value") if value is not None else None
     advocate = None
     with common.write_session() as session:
+        common.plan(session, backfill=backfill)
         found = lookup.referral(session, referral)
         referrals.move_referral(
             session,
@@ -221,12 +239,19 @@ def move(
         )
         if stage is Status.won and make_advocate:
             advocate = referrals.make_advocate(session, referral=found)
-    render.message(f"referral #{found.id} {found.prospect}: {found.status}")
+            lifecycle.customer_added(session, advocate=advocate, settings=common.settings())
+    common.warn_late(session, backfill=backfill)
+    worth = ""
+    if found.value_cents is not None:
+        worth = f", value {display_money(found.value_cents, common.settings().currency)}"
+    render.message(f"referral #{found.id} {found.prospect}: {found.status}{worth}")
     # asked after the commit: the write lock is never held while a person thinks
     offer = stage is Status.won and make_advocate is None and sys.stdin.isatty()
     question = render.terminal_line(f"Add {found.prospect} as an advocate?")
     if offer and typer.confirm(question, default=True):
         with common.write_session() as session:
+            common.plan(session)
             advocate = referrals.make_advocate(session, referral=found)
+            lifecycle.customer_added(session, advocate=advocate, settings=common.settings())
     if advocate is not None:
         render.message(f"advocate #{advocate.id} {advocate.name} added (source referral)")

@@ -79,13 +79,18 @@ def due(
                 empty=f"nothing due as of {as_of_date}",
                 highlight="overdue",
             )
-            if items:
+            if items and render.stdout_is_terminal():
                 render.message("mark one done: reftrack followup done ID")
         else:
             rows = [
-                followup_row(i.view.follow_up, i.view.advocate_name, i.view.prospect) for i in items
+                {
+                    **followup_row(i.view.follow_up, i.view.advocate_name, i.view.prospect),
+                    "action": i.action,
+                    "days_late": i.days_late,
+                }
+                for i in items
             ]
-            render.emit(rows, FOLLOWUP_COLUMNS, fmt.value)
+            render.emit(rows, [*FOLLOWUP_COLUMNS, "action", "days_late"], fmt.value)
     if exit_code and overdue:
         raise typer.Exit(ExitCode.OVERDUE)
 

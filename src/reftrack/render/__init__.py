@@ -9,6 +9,7 @@ sent raw) and reaches Rich as ``Text``, so a stored ``[bold]`` is shown, not obe
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -18,6 +19,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 from reftrack.records import cell, json_value
+from reftrack.render.labels import ENUM_KEYS
+from reftrack.render.labels import label as _label
 from reftrack.render.safe import terminal_line, terminal_text
 
 if TYPE_CHECKING:
@@ -40,9 +43,11 @@ def _console(stderr: bool) -> Console:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
+    plain = not colour_allowed(stream)
     return Console(
         file=stream,
-        no_color=not colour_allowed(stream),
+        no_color=plain,
+        color_system=None if plain else "auto",  # NO_COLOR: no bold or italic either
         highlight=False,
         soft_wrap=not stream.isatty(),
     )
@@ -62,7 +67,10 @@ def reset_consoles() -> None:
 
 
 def message(text: str) -> None:
-    """One line for people, on stderr (what it quotes from the data cannot act or break it)."""
+    """One line for people, on stderr (what it quotes from the data cannot act or break it).
+    Data written to stdout so far goes first: a cron mail keeps the order they happened in."""
+    with contextlib.suppress(OSError, ValueError):  # a closed stdout: still say it
+        sys.stdout.flush()
     sys.stderr.write(terminal_line(text.rstrip("\n")) + "\n")
     sys.stderr.flush()
 
@@ -149,8 +157,12 @@ def print_table(
         return
     # a column with nothing in it is noise for a person (csv/json keep every column)
     columns = [(key, header) for key, header in columns if any(cell(r.get(key)) for r in rows)]
+    texts = [[_shown(key, row.get(key)) for key, _ in columns] for row in rows]
+    if stdout_is_terminal():
+        keep = fitting_columns([key for key, _ in columns], texts, out().width)
+        columns = [columns[i] for i in keep]
+        texts = [[text[i] for i in keep] for text in texts]
     headers = [header for _, header in columns]
-    texts = [[cell(row.get(key)) for key, _ in columns] for row in rows]
     if not stdout_is_terminal():
         if title:
             sys.stdout.write(f"{terminal_line(title)}\n\n")
@@ -163,12 +175,41 @@ def print_table(
         title_justify="left",
         header_style="bold",
     )
-    for header in headers:
-        table.add_column(header, overflow="fold")
+    for key, header in columns:
+        table.add_column(header, overflow="fold", no_wrap=_unbreakable(key))
     for row, text in zip(rows, texts, strict=True):
         style = "bold red" if highlight and row.get(highlight) else None
         table.add_row(*map(rich_text, text), style=style)
     out().print(table)
+
+
+def label(value: Any) -> str:
+    """An enumeration's value in plain words (``no_response`` → "no response")."""
+    return _label(value)
+
+
+def _shown(key: str, value: Any) -> str:
+    return _label(value) if key in ENUM_KEYS else cell(value)
+
+
+def _unbreakable(key: str) -> bool:
+    """Dates, ids and amounts read wrong when wrapped; they keep their width."""
+    return key == "id" or key.endswith(("_on", "_id")) or key in ("value", "days_late")
+
+
+def fitting_columns(keys: Sequence[str], texts: Sequence[Sequence[str]], width: int) -> list[int]:
+    """The columns that fit ``width`` (by index): the table's columns are in order of
+    importance, so the last ones go first until the unbreakable ones keep their width and
+    every other column has at least 8 characters (3 more per column for Rich's borders)."""
+
+    def need(index: int) -> int:
+        longest = max([len(t[index]) for t in texts] + [1])
+        return (longest if _unbreakable(keys[index]) else min(longest, 8)) + 3
+
+    keep = list(range(len(keys)))
+    while len(keep) > 2 and sum(need(i) for i in keep) + 1 > width:
+        keep.pop()
+    return keep
 
 
 def print_renderable(renderable: RenderableType) -> None:

@@ -57,6 +57,7 @@ def set_outcome(
     outcome: Outcome,
     on: date,
     alternative: Alternative | None = None,
+    settings: Settings | None = None,
 ) -> Ask:
     if outcome is Outcome.alternative and alternative is None:
         raise InvalidInputError(
@@ -68,7 +69,7 @@ def set_outcome(
     ask.alternative = alternative.value if alternative else None
     ask.updated_at = utcnow()
     session.add(ask)
-    rules.ask_answered(session, ask=ask, on=on)
+    rules.ask_answered(session, ask=ask, on=on, settings=settings or Settings())
     return ask
 
 

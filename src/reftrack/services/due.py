@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from reftrack.files.ics import Entry
 
 # Open follow-ups due by :last with the names needed to say what to do; f.* so that a
-# column added later (owner) comes along. The joined columns carry a prefix.
+# column added later (owner) comes along. The joined columns carry a prefix. An archived
+# advocate's follow-ups are left out (archiving cancels them; older books may keep some).
 _DUE = """
 SELECT f.*,
        a.name AS a__name, a.email AS a__email, a.phone AS a__phone,
@@ -34,7 +35,7 @@ FROM follow_up AS f
 LEFT JOIN advocate AS a ON a.id = f.advocate_id
 LEFT JOIN referral AS r ON r.id = f.referral_id
 LEFT JOIN ask AS k ON k.id = f.ask_id
-WHERE f.done_on IS NULL AND f.due_on <= :last{scope}
+WHERE f.done_on IS NULL AND f.due_on <= :last AND (a.id IS NULL OR NOT a.archived){scope}
 ORDER BY f.due_on, f.id
 """
 # What a session scoped to one owner sees (as db.py does for ORM reads): theirs and the
@@ -139,9 +140,9 @@ def describe(view: DueView) -> str:
             f"from {advocate_name})" + _reach(referral.phone, referral.email)
         )
     if kind is FollowUpKind.check_ask:
-        asked = f" asked {ask.asked_on}" if ask else ""
+        asked = f"ask #{follow_up.ask_id} of {ask.asked_on}, " if ask else ""
         target = f" about {ask.target}" if ask and ask.target else ""
-        return f"Check back with {advocate_name}{target} (no answer yet,{asked})" + _reach(
+        return f"Check back with {advocate_name}{target} ({asked}no answer yet)" + _reach(
             advocate.phone if advocate else None, advocate.email if advocate else None
         )
     if kind is FollowUpKind.circle_back:
@@ -149,8 +150,28 @@ def describe(view: DueView) -> str:
         return f"Circle back to {advocate_name}: any more names{asked}?" + _reach(
             advocate.phone if advocate else None, advocate.email if advocate else None
         )
+    if kind in _SAID_BY_NOTE and follow_up.note:
+        on_ask = f" (ask #{follow_up.ask_id})" if follow_up.ask_id is not None else ""
+        text = follow_up.note[:1].upper() + follow_up.note[1:]
+        return (
+            text
+            + on_ask
+            + _reach(advocate.phone if advocate else None, advocate.email if advocate else None)
+        )
     subject = referral.prospect if referral else advocate_name
     return f"{follow_up.note or 'Follow up'} ({subject})"
+
+
+# the kinds of PRODUCT.md §12, whose note (written by services/rules.py) says what to do
+_SAID_BY_NOTE = frozenset(
+    {
+        FollowUpKind.details,
+        FollowUpKind.check_promise,
+        FollowUpKind.collect,
+        FollowUpKind.value_check,
+        FollowUpKind.intro_check,
+    }
+)
 
 
 def due_items(session: Session, *, as_of: date, until: date | None = None) -> list[DueItem]:

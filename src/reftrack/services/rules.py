@@ -14,10 +14,15 @@ from sqlmodel import Session, col, select
 
 from reftrack.config import Settings
 from reftrack.enums import WON_THANK_NOTE, FollowUpKind, Outcome, Status
-from reftrack.models import Ask, FollowUp, Referral, utcnow
+from reftrack.errors import InvalidInputError
+from reftrack.models import Advocate, Ask, FollowUp, Referral, utcnow
+
+# session.info keys: the day "today" is and whether past events are backfilled (set by the
+# CLI with ``schedule_as_of``), and the follow-ups already far overdue when scheduled
+_AS_OF, _BACKFILL, _LATE = "rules_today", "rules_backfill", "rules_late"
 
 
-def _days(start: date, days: int) -> date:
+def add_days(start: date, days: int) -> date:
     return start + timedelta(days=days)
 
 
@@ -43,6 +48,36 @@ def create_follow_up(
     return follow_up
 
 
+def schedule(
+    session: Session,
+    *,
+    kind: FollowUpKind,
+    due_on: date,
+    advocate_id: int | None = None,
+    ask_id: int | None = None,
+    referral_id: int | None = None,
+    note: str | None = None,
+) -> FollowUp | None:
+    """A follow-up the rules make, or None when ``--backfill`` leaves out one that is
+    already far overdue (see ``schedule_as_of``)."""
+    today = session.info.get(_AS_OF)
+    if today is not None:
+        grace = session.info.get("rules_backfill_days", 7)
+        if due_on < today - timedelta(days=grace):
+            if session.info.get(_BACKFILL):
+                return None
+            session.info.setdefault(_LATE, []).append((kind, due_on))
+    return create_follow_up(
+        session,
+        kind=kind,
+        due_on=due_on,
+        advocate_id=advocate_id,
+        ask_id=ask_id,
+        referral_id=referral_id,
+        note=note,
+    )
+
+
 def pending(
     session: Session,
     *,
@@ -58,64 +93,190 @@ def pending(
     return list(session.exec(query).all())
 
 
-def close(session: Session, follow_ups: list[FollowUp], *, on: date, outcome: str) -> None:
+def close(
+    session: Session,
+    follow_ups: list[FollowUp],
+    *,
+    on: date,
+    outcome: str,
+    cancelled: bool = False,
+) -> None:
+    """Close follow-ups: done, or ``cancelled`` (not needed any more, not counted as done)."""
     for follow_up in follow_ups:
         follow_up.done_on = on
         follow_up.outcome = outcome
+        follow_up.cancelled = cancelled
         follow_up.updated_at = utcnow()
         session.add(follow_up)
+
+
+def schedule_as_of(session: Session, *, today: date, backfill: bool, settings: Settings) -> None:
+    """Let the rules know today: with ``backfill`` a past event schedules no follow-up that
+    would already be more than ``rules.backfill_days`` overdue; without it they are made
+    and ``late_follow_ups`` lists them (the CLI warns, naming --backfill)."""
+    session.info[_AS_OF] = today
+    session.info[_BACKFILL] = backfill
+    session.info["rules_backfill_days"] = settings.backfill_days
+
+
+def as_of(session: Session) -> date | None:
+    """Today, as ``schedule_as_of`` set it (None: not set, e.g. a service called directly)."""
+    value = session.info.get(_AS_OF)
+    return value if isinstance(value, date) else None
+
+
+def late_follow_ups(session: Session) -> list[tuple[FollowUpKind, date]]:
+    return list(session.info.get(_LATE, []))
+
+
+def open_for(session: Session, *, kind: FollowUpKind, advocate_id: int) -> list[FollowUp]:
+    query = select(FollowUp).where(
+        FollowUp.kind == kind.value,
+        FollowUp.advocate_id == advocate_id,
+        col(FollowUp.done_on).is_(None),
+    )
+    return list(session.exec(query).all())
 
 
 # --- events ---------------------------------------------------------------------------
 
 
 def ask_logged(session: Session, *, ask: Ask, settings: Settings) -> None:
-    """Check back on the ask in a week; circle back for more names in ~2.5 months."""
-    create_follow_up(
+    """Check back on the ask in a week; circle back for more names in ~2.5 months. The
+    advocate's older circle-backs are not needed any more (at most one is open), nor is a
+    pending "has she seen value?" check: this ask answers it."""
+    older = [
+        f
+        for f in open_for(session, kind=FollowUpKind.circle_back, advocate_id=ask.advocate_id)
+        if f.ask_id != ask.id
+    ]
+    close(session, older, on=ask.asked_on, outcome=f"asked again on {ask.asked_on}", cancelled=True)
+    checks = open_for(session, kind=FollowUpKind.value_check, advocate_id=ask.advocate_id)
+    close(session, checks, on=ask.asked_on, outcome=f"asked on {ask.asked_on}")
+    schedule(
         session,
         kind=FollowUpKind.check_ask,
-        due_on=_days(ask.asked_on, settings.check_ask_days),
+        due_on=add_days(ask.asked_on, settings.check_ask_days),
         advocate_id=ask.advocate_id,
         ask_id=ask.id,
     )
-    create_follow_up(
+    schedule(
         session,
         kind=FollowUpKind.circle_back,
-        due_on=_days(ask.asked_on, settings.circle_back_days),
+        due_on=add_days(ask.asked_on, settings.circle_back_days),
         advocate_id=ask.advocate_id,
         ask_id=ask.id,
     )
 
 
-def ask_answered(session: Session, *, ask: Ask, on: date) -> None:
-    """An ask with an outcome needs no more checking."""
-    if ask.outcome != Outcome.pending:
+# the follow-up each outcome keeps open while the ask has it
+_OUTCOME_FOLLOW_UP = {
+    Outcome.pending: FollowUpKind.check_ask,
+    Outcome.promised: FollowUpKind.check_promise,
+    Outcome.alternative: FollowUpKind.collect,
+}
+
+
+def ask_answered(session: Session, *, ask: Ask, on: date, settings: Settings | None = None) -> None:
+    """Each outcome keeps its own follow-up open and closes the others': pending → the
+    check-back (due again when the outcome goes back to pending), promised → "did they make
+    the introduction?" (done when a referral from the ask is logged), alternative → collect
+    what they offered. ``settings`` None: only close (a referral answering the ask)."""
+    outcome = Outcome(ask.outcome)
+    for answer, kind in _OUTCOME_FOLLOW_UP.items():
+        if answer is outcome:
+            continue
+        kept = kind is FollowUpKind.check_promise and outcome is Outcome.referred
         close(
             session,
-            pending(session, kind=FollowUpKind.check_ask, ask_id=ask.id),
+            pending(session, kind=kind, ask_id=ask.id),
             on=on,
-            outcome=f"ask {ask.outcome}",
+            outcome="introduction made" if kept else f"ask {ask.outcome}",
+            cancelled=kind is not FollowUpKind.check_ask and not kept,
         )
+    kind_now = _OUTCOME_FOLLOW_UP.get(outcome)
+    if settings is None or kind_now is None:
+        return
+    session.flush()
+    if pending(session, kind=kind_now, ask_id=ask.id):
+        return
+    if outcome is Outcome.pending:
+        _check_back_again(session, ask=ask, on=on, settings=settings)
+        return
+    name = advocate_name(session, ask.advocate_id)
+    if outcome is Outcome.promised:
+        whom = f" to {ask.target}" if ask.target else ""
+        days, note = settings.promise_check_days, f"did {name} introduce you{whom}?"
+    else:
+        what = (ask.alternative or "alternative").replace("_", " ")
+        days, note = settings.collect_days, f"collect {name}'s {what}"
+    schedule(
+        session,
+        kind=kind_now,
+        due_on=add_days(on, days),
+        advocate_id=ask.advocate_id,
+        ask_id=ask.id,
+        note=note,
+    )
+
+
+def advocate_name(session: Session, advocate_id: int | None) -> str:
+    advocate = session.get(Advocate, advocate_id) if advocate_id is not None else None
+    return advocate.name if advocate else "the advocate"
+
+
+def _check_back_again(session: Session, *, ask: Ask, on: date, settings: Settings) -> None:
+    """Back to pending: the ask's check-back is open again, due no earlier than ``on``."""
+    closed = session.exec(
+        select(FollowUp)
+        .where(FollowUp.kind == FollowUpKind.check_ask.value, FollowUp.ask_id == ask.id)
+        .order_by(col(FollowUp.id).desc())
+    ).first()
+    if closed is None:
+        schedule(
+            session,
+            kind=FollowUpKind.check_ask,
+            due_on=max(on, add_days(ask.asked_on, settings.check_ask_days)),
+            advocate_id=ask.advocate_id,
+            ask_id=ask.id,
+        )
+        return
+    closed.done_on = None
+    closed.outcome = None
+    closed.cancelled = False
+    closed.due_on = max(closed.due_on, on)
+    closed.updated_at = utcnow()
+    session.add(closed)
 
 
 def referral_logged(
     session: Session, *, referral: Referral, ask: Ask | None, settings: Settings
 ) -> None:
     """Thank the advocate today, contact the prospect tomorrow; the ask is now `referred`."""
-    create_follow_up(
+    schedule(
         session,
         kind=FollowUpKind.thank,
-        due_on=_days(referral.received_on, settings.thank_days),
+        due_on=add_days(referral.received_on, settings.thank_days),
         advocate_id=referral.advocate_id,
         referral_id=referral.id,
     )
-    create_follow_up(
+    schedule(
         session,
         kind=FollowUpKind.contact,
-        due_on=_days(referral.received_on, settings.first_contact_days),
+        due_on=add_days(referral.received_on, settings.first_contact_days),
         advocate_id=referral.advocate_id,
         referral_id=referral.id,
     )
+    if not referral.email and not referral.phone:
+        name = advocate_name(session, referral.advocate_id)
+        schedule(
+            session,
+            kind=FollowUpKind.details,
+            due_on=add_days(referral.received_on, settings.details_days),
+            advocate_id=referral.advocate_id,
+            referral_id=referral.id,
+            note=f"ask {name} for {referral.prospect}'s phone or e-mail",
+        )
     if ask is not None:
         ask.outcome = Outcome.referred.value
         ask.alternative = None
@@ -125,10 +286,10 @@ def referral_logged(
 
 
 def _next_contact(session: Session, *, referral: Referral, on: date, settings: Settings) -> None:
-    create_follow_up(
+    schedule(
         session,
         kind=FollowUpKind.contact,
-        due_on=_days(on, settings.next_contact_days),
+        due_on=add_days(on, settings.next_contact_days),
         advocate_id=referral.advocate_id,
         referral_id=referral.id,
     )
@@ -141,10 +302,10 @@ def referral_moved(session: Session, *, referral: Referral, on: date, settings: 
     if status in (Status.won, Status.lost):
         close(session, contacts, on=on, outcome=f"referral {status.value}")
         if status is Status.won:
-            create_follow_up(
+            schedule(
                 session,
                 kind=FollowUpKind.thank,
-                due_on=_days(on, settings.thank_days),
+                due_on=add_days(on, settings.thank_days),
                 advocate_id=referral.advocate_id,
                 referral_id=referral.id,
                 note=WON_THANK_NOTE,
@@ -154,9 +315,32 @@ def referral_moved(session: Session, *, referral: Referral, on: date, settings: 
     _next_contact(session, referral=referral, on=on, settings=settings)
 
 
+def created_on(session: Session, follow_up: FollowUp) -> date:
+    """The day a follow-up came to be: the day of the ask or referral it was scheduled
+    from; else the day it was logged, or its due date if that is earlier (a follow-up
+    entered for a past day, or under REFTRACK_TODAY, counts from then)."""
+    if follow_up.ask_id is not None and (ask := session.get(Ask, follow_up.ask_id)) is not None:
+        return ask.asked_on
+    if follow_up.referral_id is not None:
+        referral = session.get(Referral, follow_up.referral_id)
+        if referral is not None:
+            return referral.received_on
+    days = [follow_up.due_on]
+    if follow_up.created_at is not None:
+        days.append(follow_up.created_at.date())
+    if (today := as_of(session)) is not None:
+        days.append(today)
+    return min(days)
+
+
 def follow_up_done(
     session: Session, *, follow_up: FollowUp, on: date, outcome: str | None, settings: Settings
 ) -> None:
+    made = created_on(session, follow_up)
+    if on < made:
+        raise InvalidInputError(
+            f"{on} is before follow-up #{follow_up.id} was created ({made}); check --on"
+        )
     follow_up.done_on = on
     follow_up.outcome = outcome
     follow_up.updated_at = utcnow()
