@@ -88,8 +88,8 @@ def test_done_before_the_follow_up_was_created_is_refused(
 @pytest.mark.usefixtures("anna")
 def test_a_new_ask_closes_the_older_circle_back(cli: Invoke, cli_json: Json) -> None:
     ok(cli("ask", "add", "anna", "--on", "2025-11-01", "--backfill"))
-    # 2025-11-01 + 75 days = 2026-01-15: the circle-back, overdue but within… no: 60 days
-    # overdue, so --backfill left it out. Make one that is kept:
+    # its circle-back (2025-11-01 + 75 days = 2026-01-15) is 60 days overdue: --backfill
+    # leaves it out. The next ask's is kept:
     ok(cli("ask", "add", "anna", "--on", "2026-01-10", "--force"))  # circle-back 2026-03-26
     assert kinds(follow_ups(cli_json)) == [
         ("check_ask", "2026-01-17"),
@@ -99,7 +99,7 @@ def test_a_new_ask_closes_the_older_circle_back(cli: Invoke, cli_json: Json) -> 
     rows = follow_ups(cli_json)
     assert [r["kind"] for r in rows].count("circle_back") == 1
     assert ("circle_back", "2026-05-26") in kinds(rows)  # 03-12 + 75 days
-    old = [r for r in follow_ups(cli_json, all_=True) if r["due_on"] == "2026-03-26"][0]
+    old = next(r for r in follow_ups(cli_json, all_=True) if r["due_on"] == "2026-03-26")
     assert (old["done_on"], old["cancelled"]) == ("2026-03-12", True)
 
 
@@ -125,7 +125,7 @@ def test_promised_checks_in_5_days_and_a_referral_keeps_the_promise(
     # the referral from that ask (linked without --ask: the ask is promised) keeps it
     said = ok(cli("referral", "add", "anna", "Jan Pieters", "--phone", "06", "--on", "2026-03-14"))
     assert "answers ask #1 of 2026-03-09" in said.stderr
-    kept = [r for r in follow_ups(cli_json, all_=True) if r["kind"] == "check_promise"][0]
+    kept = next(r for r in follow_ups(cli_json, all_=True) if r["kind"] == "check_promise")
     assert (kept["done_on"], kept["outcome"], kept["cancelled"]) == (
         "2026-03-14",
         "introduction made",
@@ -163,7 +163,7 @@ def test_alternative_collects_in_7_days_and_done_takes_a_link(cli: Invoke, cli_j
     [done] = [r for r in follow_ups(cli_json, all_=True) if r["kind"] == "collect"]
     assert done["outcome"] == "published at https://x.example/case"
     # --link only goes with a collect follow-up
-    check = [r for r in follow_ups(cli_json) if r["kind"] == "circle_back"][0]
+    check = next(r for r in follow_ups(cli_json) if r["kind"] == "circle_back")
     assert_one_line_error(
         cli("followup", "done", str(check["id"]), "--link", "https://x.example"),
         "--link goes with a collect follow-up",

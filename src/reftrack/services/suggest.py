@@ -40,6 +40,8 @@ class Weights:
     referred_before: int = 20  # has referred at least once before
     per_won_referral: int = 5  # and a little more for each referral that was won...
     won_cap: int = 2  # ...counting at most this many
+    stale_score: int = 20  # scored over settings.stale_score_days ago: below fresh scores
+    connection: int = 10  # no customer_since and no score: a contact, not a customer
 
 
 WEIGHTS = Weights()
@@ -81,15 +83,28 @@ def score_of(
 ) -> tuple[int, list[str]]:
     """The score of an askable advocate and the reasons, strongest first."""
     segment = segment_of(row.nps)
-    if segment is Segment.promoter:
+    scored_on = getattr(row, "nps_on", None)
+    stale = (
+        row.nps is not None
+        and scored_on is not None
+        and (on - scored_on).days > settings.stale_score_days
+    )
+    customer = getattr(row, "customer_since", None) is not None or row.nps is not None
+    if stale:
+        points = weights.stale_score
+        reasons = [f"scored {scored_on}: ask how it is going first", f"was NPS {row.nps}"]
+    elif not customer and not (row.referrals or 0):
+        points, reasons = weights.connection, ["a contact, not a customer (no --since, no score)"]
+    elif segment is Segment.promoter:
         points, reasons = weights.promoter, [f"promoter (NPS {row.nps})"]
     elif segment is Segment.passive:
         points, reasons = weights.passive, [f"passive (NPS {row.nps})"]
-    elif segment is Segment.detractor:  # never suggested; the score orders `--all` only
-        points, reasons = row.nps, [f"detractor (NPS {row.nps})"]
+    elif segment is Segment.detractor:  # 5–6 (below that the guard refuses): last
+        points = row.nps
+        reasons = [f"detractor (NPS {row.nps}): make sure they are happy before asking"]
     else:
         points, reasons = weights.unscored, ["not scored yet"]
-    if segment in _FLOOR:
+    if segment in _FLOOR and not stale:
         points += weights.per_nps_point * (row.nps - _FLOOR[segment])
     milestone = row.last_milestone_on
     if milestone is not None and 0 <= (on - milestone).days <= settings.milestone_boost_days:
@@ -138,6 +153,7 @@ def _rows(session: Session, *, on: date, settings: Settings) -> list[Any]:
             col(Advocate.name),
             col(Advocate.company),
             col(Advocate.nps),
+            col(Advocate.nps_on),
             col(Advocate.customer_since),
             col(Advocate.last_complaint_on),
             col(Advocate.last_milestone_on),
@@ -164,16 +180,8 @@ def _refusals_for_next(row: Any, *, on: date, settings: Settings) -> list[Refusa
         last_complaint_on=row.last_complaint_on,
         recent_ask_on=row.recent_ask_on,
     )
-    refusals = guard_refusals(facts, on=on, settings=settings)
-    low_score = row.nps is not None and row.nps < settings.min_nps_to_ask
-    if segment_of(row.nps) is Segment.detractor and not low_score:
-        # `ask add` allows 5–6, but `next` never suggests a detractor (docs/ranking.md)
-        refusals.append(
-            Refusal(
-                f"NPS {row.nps} is a detractor score (0–6); raise satisfaction before asking", None
-            )
-        )
-    return refusals
+    # exactly the guards of `ask add`: a 5 or 6 it accepts is suggested too, ranked last
+    return guard_refusals(facts, on=on, settings=settings)
 
 
 def _candidate(row: Any, *, score: int, reasons: list[str], refusals: list[Refusal]) -> Candidate:
