@@ -43,17 +43,17 @@ BOOK: list[tuple[str, ...]] = [
     ("ask", "add", "Cat", "--channel", "phone", "--on", "2026-02-15", "--force"),
     ("ask", "add", "Jo", "--channel", "phone", "--on", "2025-12-15"),
     # referrals (#n in order) and how they end
-    ("referral", "add", "Cat", "R1-Jan", "--organic", "--on", "2026-01-05"),
+    ("referral", "add", "Cat", "R1-Jan", "--phone", "1", "--organic", "--on", "2026-01-05"),
     ("referral", "move", "R1-Jan", "won", "--value", "7", "--on", "2026-01-31"),
-    ("referral", "add", "Ben", "R2-Ben", "--organic", "--on", "2026-01-31"),
+    ("referral", "add", "Ben", "R2-Ben", "--phone", "1", "--organic", "--on", "2026-01-31"),
     ("referral", "move", "R2-Ben", "won", "--value", "1000", "--on", "2026-02-01"),
-    ("referral", "add", "Ann", "R3-Ann", "--ask", "1", "--on", "2026-02-01"),
+    ("referral", "add", "Ann", "R3-Ann", "--phone", "1", "--ask", "1", "--on", "2026-02-01"),
     ("referral", "move", "R3-Ann", "won", "--value", "250.50", "--on", "2026-02-28"),
-    ("referral", "add", "Cat", "R4-Cat", "--ask", "3", "--on", "2026-02-10"),
+    ("referral", "add", "Cat", "R4-Cat", "--phone", "1", "--ask", "3", "--on", "2026-02-10"),
     ("referral", "move", "R4-Cat", "lost", "--on", "2026-02-20"),
-    ("referral", "add", "Ann", "R5-Ann", "--organic", "--on", "2026-02-28"),
+    ("referral", "add", "Ann", "R5-Ann", "--phone", "1", "--organic", "--on", "2026-02-28"),
     ("referral", "move", "R5-Ann", "won", "--value", "999", "--on", "2026-03-01"),
-    ("referral", "add", "Ben", "R6-Ben", "--ask", "2", "--on", "2026-03-01"),
+    ("referral", "add", "Ben", "R6-Ben", "--phone", "1", "--ask", "2", "--on", "2026-03-01"),
     # a custom follow-up due in February, done only in March: overdue as of 02-28
     ("followup", "add", "--advocate", "Ann", "--due", "2026-02-20", "send the case study"),
 ]

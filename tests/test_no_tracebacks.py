@@ -57,7 +57,7 @@ def test_a_today_at_the_calendars_ends_is_refused(
 
 def test_the_last_accepted_day_takes_every_cadence(cli: Invoke, book: Path) -> None:
     (book.parent.parent / "config.toml").write_text("[cadence]\ncircle_back_days = 3650\n")
-    ok(cli("ask", "add", "Anna", "--on", "2999-12-31", "--force"))
+    ok(cli("ask", "add", "Anna", "--force", env={"REFTRACK_TODAY": "2999-12-31"}))
     ok(cli("due", env={"REFTRACK_TODAY": "2999-12-31"}))
 
 

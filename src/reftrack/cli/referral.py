@@ -216,7 +216,7 @@ def move(
     Example: reftrack referral move "Piet Bakker" won --value 12500 --make-advocate
     """
     from reftrack import render
-    from reftrack.money import display_money, parse_money
+    from reftrack.money import format_money, parse_money
     from reftrack.services import lifecycle, lookup, referrals
 
     if make_advocate and stage is not Status.won:
@@ -243,7 +243,7 @@ def move(
     common.warn_late(session, backfill=backfill)
     worth = ""
     if found.value_cents is not None:
-        worth = f", value {display_money(found.value_cents, common.settings().currency)}"
+        worth = f", value {format_money(found.value_cents)} {common.settings().currency}"
     render.message(f"referral #{found.id} {found.prospect}: {found.status}{worth}")
     # asked after the commit: the write lock is never held while a person thinks
     offer = stage is Status.won and make_advocate is None and sys.stdin.isatty()
