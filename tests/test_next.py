@@ -193,14 +193,14 @@ def test_limit_and_empty(cli: Invoke, cli_json: Any) -> None:
 
 
 def test_csv_columns(cli: Invoke) -> None:
-    add(cli, "advocate", "add", "Ann", "--nps", "9", "--company", "Beta", *OLD)
+    add(cli, "advocate", "add", "Ann", "--nps", "9", "--company", "Beta", *OLD, "--phone", "06")
     lines = cli("next", "--format", "csv").stdout.splitlines()
     assert lines[0] == (
         "rank,advocate_id,advocate,company,nps,segment,score,suggested,eligible_from,"
-        "last_asked_on,referrals,reasons"
+        "last_asked_on,referrals,reasons,phone,email"
     )
-    assert (
-        lines[1] == "1,1,Ann,Beta,9,promoter,100,true,2026-03-16,,0,promoter (NPS 9); never asked"
+    assert lines[1] == (
+        "1,1,Ann,Beta,9,promoter,100,true,2026-03-16,,0,promoter (NPS 9); never asked,06,"
     )
 
 

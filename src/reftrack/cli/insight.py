@@ -40,6 +40,8 @@ NEXT_COLUMNS = [
     "last_asked_on",
     "referrals",
     "reasons",
+    "phone",
+    "email",
 ]
 NEXT_TABLE = [
     ("rank", "#"),
@@ -47,12 +49,26 @@ NEXT_TABLE = [
     ("nps", "nps"),
     ("score", "score"),
     ("reasons", "why now"),
+    ("contact", "contact"),
 ]
 EXCLUDED_TABLE = [
     ("who", "advocate"),
     ("nps", "nps"),
     ("eligible_from", "eligible from"),
     ("reasons", "why not now"),
+]
+TODAY_CSV = [
+    "section",
+    "id",
+    "due_on",
+    "kind",
+    "action",
+    "overdue",
+    "rank",
+    "advocate",
+    "reasons",
+    "phone",
+    "email",
 ]
 HEADLINE_KEYS = ["asks", "referrals", "won", "won_value", "ask_yield"]
 
@@ -78,6 +94,9 @@ def _candidate_row(candidate: Any, rank: int | None, as_of: date) -> dict[str, A
         "last_asked_on": dates.iso(candidate.last_asked_on) or None,
         "referrals": candidate.referrals,
         "reasons": "; ".join(candidate.reasons),
+        "phone": candidate.phone,
+        "email": candidate.email,
+        "contact": ", ".join(c for c in (candidate.phone, candidate.email) if c) or None,
     }
 
 
@@ -232,7 +251,7 @@ def _metrics_table(
             "Referrals by month" + (" (last 24)" if len(trend) > 24 else ""),
             [(m.key, m.referrals, f"{m.referrals}  ({m.asks} asks, {m.won} won)") for m in months],
         )
-    if by in (By.advocate, By.channel, By.owner):
+    if by is not None:
         charts.gap()
         for row in rows:
             row["won_value"] = charts.money_text(row["won_value"], currency)
@@ -278,6 +297,12 @@ def today_(
         for i in items
     ]
     ask = [_candidate_row(c, n, day) for n, c in enumerate(top.ranked, start=1)]
+    if fmt is OutputFormat.csv:  # what to do, as one sheet: the due list, then whom to ask
+        rows = [{"section": "due", **row, "advocate": None} for row in due] + [
+            {"section": "next", "id": row["advocate_id"], **row, "action": "ask"} for row in ask
+        ]
+        render.emit(rows, TODAY_CSV, "csv")
+        return
     if fmt is not OutputFormat.table:
         pick = ["since", "until", *HEADLINE_KEYS]
         render.write_object(

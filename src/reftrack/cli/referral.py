@@ -157,8 +157,8 @@ def show(referral: ReferralArg, fmt: FormatOption = OutputFormat.table) -> None:
 
     Example: reftrack referral show "Piet Bakker"
     """
-    from reftrack import render
     from reftrack.records import followup_row, referral_row
+    from reftrack.render import profile
     from reftrack.services import followups, lookup, referrals
 
     with common.read_session() as session:
@@ -169,24 +169,7 @@ def show(referral: ReferralArg, fmt: FormatOption = OutputFormat.table) -> None:
             followup_row(v.follow_up, name, found.prospect)
             for v in followups.views(session, include_done=True, referral=found)
         ]
-    if fmt is not OutputFormat.table:
-        render.write_object({"referral": row, "follow_ups": steps})
-        return
-    render.details(list(row.items()))
-    render.write("\n")
-    render.print_table(
-        steps,
-        [
-            ("id", "id"),
-            ("due_on", "due"),
-            ("kind", "kind"),
-            ("note", "note"),
-            ("done_on", "done"),
-            ("outcome", "outcome"),
-        ],
-        title="Follow-ups",
-        empty="no follow-ups",
-    )
+    profile.show_referral(row, steps, fmt, currency=common.settings().currency)
 
 
 @app.command("move")

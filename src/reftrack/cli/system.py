@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -107,21 +107,56 @@ def doctor(fmt: FormatOption = OutputFormat.table) -> None:
         "ok": health.ok,
     }
     if fmt is OutputFormat.table:
-        counts = ", ".join(f"{table} {count}" for table, count in health.counts.items())
-        shown = []
-        for key, value in report.items():
-            if key == "counts":
-                value = counts
-            elif key == "policies" and health.policies is not None:
-                value = ", ".join(f"{t} {len(p)}" for t, p in health.policies.items())
-            elif isinstance(value, dict):
-                value = ", ".join(f"{name} {flag}" for name, flag in value.items())
-            shown.append((key, value))
-        render.details(shown, skip_empty=False)
+        render.details(_doctor_lines(report, health))
+    elif fmt is OutputFormat.csv:
+        rows = [{"check": key, "value": value} for key, value in _flat(report).items()]
+        render.emit(rows, ["check", "value"], "csv")
     else:
         render.write_object(report)
     if not health.ok:
         raise DatabaseError("; ".join(health.problems))
+
+
+def _flat(report: dict[str, Any]) -> dict[str, Any]:
+    """``counts.advocate``-style keys, for one CSV row per check."""
+    flat: dict[str, Any] = {}
+    for key, value in report.items():
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                flat[f"{key}.{name}"] = inner if not isinstance(inner, list) else len(inner)
+        elif isinstance(value, list):
+            flat[key] = "; ".join(map(str, value))
+        else:
+            flat[key] = value
+    return flat
+
+
+def _doctor_lines(report: dict[str, Any], health: Any) -> list[tuple[str, Any]]:
+    """The report in words: what was checked and whether it is fine (None: not applicable)."""
+    version, head = report["schema_version"], report["schema_expected"]
+    schema = f"{version} (up to date)" if version == head else f"{version}, expected {head}"
+    fk = report["foreign_key_problems"]
+    lines: list[tuple[str, Any]] = [
+        ("database", report["database"]),
+        ("config", report["config"]),
+        ("schema", schema),
+        ("integrity", report["integrity_check"]),
+        ("foreign keys", "ok" if not fk else f"{fk} broken link(s)"),
+        ("journal mode", report["journal_mode"]),
+        ("records", ", ".join(f"{t} {n}" for t, n in health.counts.items())),
+    ]
+    if report["role"] is not None:
+        lines += [
+            ("role", report["role"]),
+            ("reftrack_admin", "yes" if report["reftrack_admin"] else "no"),
+            ("bypasses row security", "yes" if report["bypasses_row_security"] else "no"),
+        ]
+    if health.policies is not None:
+        lines.append(("policies", ", ".join(f"{t} {len(p)}" for t, p in health.policies.items())))
+    problems = report["problems"]
+    lines.append(("status", "ok" if report["ok"] else f"{len(problems)} problem(s)"))
+    lines += [("problem", problem) for problem in problems]
+    return lines
 
 
 @config_app.command("show")

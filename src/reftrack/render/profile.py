@@ -22,7 +22,7 @@ def _section(title: str, rows: list[dict[str, Any]], columns: list[tuple[str, st
 def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
     from reftrack.enums import segment_of
     from reftrack.money import display_money
-    from reftrack.records import advocate_row, ask_row, followup_row, referral_row
+    from reftrack.records import ADVOCATE_COLUMNS, advocate_row, ask_row, followup_row, referral_row
 
     advocate = profile.advocate
     asks = [ask_row(a, advocate.name) for a in profile.asks]
@@ -33,6 +33,9 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
         {"kind": e.kind, "happened_on": e.happened_on.isoformat(), "note": e.note}
         for e in profile.events
     ]
+    if fmt is OutputFormat.csv:  # the record itself; its history: --format json
+        render.emit([advocate_row(advocate)], ADVOCATE_COLUMNS, "csv")
+        return
     if fmt is not OutputFormat.table:
         render.write_object(
             {
@@ -64,7 +67,7 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
             ("phone", advocate.phone),
             ("nps", nps),
             ("customer since", advocate.customer_since),
-            ("source", advocate.source),
+            ("source", render.label(advocate.source) if advocate.source else None),
             ("referred by", origin),
             ("tags", ", ".join(advocate.tag_list)),
             ("last milestone", advocate.last_milestone_on),
@@ -106,4 +109,51 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
         "Open follow-ups",
         follow_ups,
         [("id", "id"), ("due_on", "due"), ("kind", "kind"), ("note", "note")],
+    )
+
+
+def show_referral(
+    row: dict[str, Any], steps: list[dict[str, Any]], fmt: OutputFormat, *, currency: str
+) -> None:
+    """`referral show`: laid out as `advocate show` (details, then its follow-ups)."""
+    from reftrack.money import display_money
+    from reftrack.records import REFERRAL_COLUMNS
+
+    if fmt is OutputFormat.csv:  # the record itself; its follow-ups: --format json
+        render.emit([row], REFERRAL_COLUMNS, "csv")
+        return
+    if fmt is not OutputFormat.table:
+        render.write_object({"referral": row, "follow_ups": steps})
+        return
+    from reftrack.money import parse_money
+
+    value = display_money(parse_money(row["value"]), currency) if row.get("value") else None
+    ask = f"ask #{row['ask_id']}" if row.get("ask_id") else "organic (no ask)"
+    render.write_line(f"#{row['id']} {row['prospect']} ({render.label(row['status'])})")
+    render.details(
+        [
+            ("company", row.get("company")),
+            ("email", row.get("email")),
+            ("phone", row.get("phone")),
+            ("from", f"{row.get('advocate') or '?'} (advocate #{row.get('advocate_id')})"),
+            ("answers", ask),
+            ("received", row.get("received_on")),
+            ("value", value),
+            ("closed", row.get("closed_on")),
+            ("lost reason", row.get("lost_reason")),
+            ("thanked", row.get("thanked_on") or "not yet"),
+            ("notes", row.get("notes")),
+        ]
+    )
+    _section(
+        "Follow-ups",
+        steps,
+        [
+            ("id", "id"),
+            ("due_on", "due"),
+            ("kind", "kind"),
+            ("note", "note"),
+            ("done_on", "done"),
+            ("outcome", "outcome"),
+        ],
     )

@@ -68,6 +68,8 @@ class Candidate:
     last_milestone_on: date | None
     excluded: bool = False
     eligible_from: date | None = None  # excluded: the first day it would be fine, if any
+    email: str | None = None  # how to reach them, to act on the suggestion
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,8 @@ def _rows(session: Session, *, on: date, settings: Settings) -> list[Any]:
             col(Advocate.id),
             col(Advocate.name),
             col(Advocate.company),
+            col(Advocate.email),
+            col(Advocate.phone),
             col(Advocate.nps),
             col(Advocate.nps_on),
             col(Advocate.customer_since),
@@ -199,6 +203,8 @@ def _candidate(row: Any, *, score: int, reasons: list[str], refusals: list[Refus
         last_milestone_on=row.last_milestone_on,
         excluded=bool(refusals),
         eligible_from=eligible_from(refusals),
+        email=row.email,
+        phone=row.phone,
     )
 
 
