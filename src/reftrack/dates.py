@@ -1,7 +1,9 @@
 """Dates as the user types them, and the clock.
 
 Accepted: ISO ``2026-03-31``, ``today``, ``tomorrow``, ``yesterday``, offsets ``+3d`` ``-2w``
-``+2m`` ``+1y``, and weekday names (``friday``, ``fri``: the next such day, never today).
+``+2m`` ``+1y`` (also in words: ``in 3 days``, ``2 weeks ago``), and weekday names
+(``friday``, ``next friday``: the next such day, never today; ``last friday``: the one
+before today).
 ``REFTRACK_TODAY=YYYY-MM-DD`` fixes "today" for every command.
 """
 
@@ -19,9 +21,14 @@ TODAY_ENV = "REFTRACK_TODAY"
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _OFFSET = re.compile(r"^([+-]?)(\d{1,5})\s*([dwmy])$")
+_UNITS = {"day": "d", "week": "w", "month": "m", "year": "y"}
+_WORDS = re.compile(r"^(?:in\s+)?(\d{1,5})\s+(day|week|month|year)s?(\s+ago)?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-DATE_HELP = "ISO 2026-03-31, today, tomorrow, yesterday, +3d, -2w, +2m, or a weekday name"
+DATE_HELP = (
+    "ISO 2026-03-31, today, tomorrow, yesterday, +3d, -2w, +2m, in 3 days, 2 weeks ago, "
+    "or a weekday name (friday, next friday, last friday)"
+)
 
 # The dates reftrack accepts. Far inside Python's 0001..9999, so that every rule can add its
 # cadence (config caps each at MAX_DAYS) to any accepted date without leaving the calendar.
@@ -92,14 +99,23 @@ def _parse_date(text: str, *, base: date, what: str) -> date:
         return base + timedelta(days=1)
     if word == "yesterday":
         return base - timedelta(days=1)
+    word = " ".join(word.split())
     offset = _OFFSET.match(word)
     if offset:
         sign = -1 if offset.group(1) == "-" else 1
         return shift(base, sign * int(offset.group(2)), offset.group(3))
-    for index, name in enumerate(_WEEKDAYS):
-        if len(word) >= 3 and name.startswith(word):
-            ahead = (index - base.weekday() - 1) % 7 + 1
-            return base + timedelta(days=ahead)
+    words = _WORDS.match(word)
+    if words and (word.startswith("in ") != bool(words.group(3))):  # "in 3 days", "3 days ago"
+        sign = -1 if words.group(3) else 1
+        return shift(base, sign * int(words.group(1)), _UNITS[words.group(2)])
+    direction, _, day_name = word.rpartition(" ")
+    if direction in ("", "next", "last"):
+        for index, name in enumerate(_WEEKDAYS):
+            if len(day_name) >= 3 and name.startswith(day_name):
+                if direction == "last":
+                    return base - timedelta(days=(base.weekday() - index - 1) % 7 + 1)
+                ahead = (index - base.weekday() - 1) % 7 + 1
+                return base + timedelta(days=ahead)
     if _ISO.match(word):
         try:
             return date.fromisoformat(word)

@@ -119,14 +119,15 @@ def list_(
     """
     from reftrack import render
     from reftrack.records import ADVOCATE_COLUMNS, advocate_row
-    from reftrack.services import advocates
+    from reftrack.services import advocates, lifecycle
 
     with common.read_session(common.scope(owner, everyone)) as session:
         found = advocates.list_advocates(session, segment=segment, tag=tag, archived=archived)
         rows = [advocate_row(a) for a in found]
-    render.emit(
-        rows, ADVOCATE_COLUMNS, fmt.value, table_columns=SEGMENT_TABLE, empty="no advocates match"
-    )
+        empty = "no advocates match"
+        if not rows and lifecycle.book_is_empty(session):
+            empty = lifecycle.FIRST_STEP
+    render.emit(rows, ADVOCATE_COLUMNS, fmt.value, table_columns=SEGMENT_TABLE, empty=empty)
 
 
 @app.command("show")
@@ -193,7 +194,7 @@ def edit(
     _show_one(found, fmt)
 
 
-@app.command("score")
+@app.command("score", context_settings={"ignore_unknown_options": True})  # score dirk -1
 def score(
     advocate: AdvocateArg,
     nps: Annotated[int, typer.Argument(help="NPS score 0–10.", show_default=False)],

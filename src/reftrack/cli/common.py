@@ -32,6 +32,8 @@ class State:
     db_option: str | None = None
     settings: Settings | None = None
     database: Database | None = None
+    created: str | None = None  # a SQLite file this invocation's --db made (said at the end)
+    announce: bool = False  # say so: the path came from --db, where a typo makes a new file
 
 
 state = State()
@@ -46,6 +48,8 @@ def reset(db_option: str | None) -> None:
     state.db_option = db_option
     state.settings = None
     state.database = None
+    state.created = None
+    state.announce = db_option is not None
     render.reset_consoles()
 
 
@@ -55,6 +59,14 @@ def use_database(db_option: str) -> None:
         state.database.engine.dispose()
     state.db_option = db_option
     state.database = None
+    state.announce = False
+
+
+def close_database() -> None:
+    """Dispose of the invocation's engine (its files are about to be removed)."""
+    if state.database is not None:
+        state.database.engine.dispose()
+        state.database = None
 
 
 def settings() -> Settings:
@@ -74,13 +86,33 @@ def database_url() -> str:
 def database(*, wal: bool = True) -> Database:
     """The invocation's database, opened on first use (``wal``: see ``db.open_database``)."""
     if state.database is None:
-        from reftrack.db import open_database
+        from reftrack.db import open_database, sqlite_path
 
+        url = database_url()
+        path = sqlite_path(url)
+        new = state.announce and path is not None and not path.exists()
+        if new and path is not None and not path.parent.is_dir():
+            from reftrack.errors import DatabaseError
+
+            raise DatabaseError(
+                f"--db {path}: the folder {path.parent} does not exist; "
+                "check the path, or create the folder first"
+            )
         timeout = settings().busy_timeout_ms
-        state.database = open_database(
-            database_url(), busy_timeout_ms=timeout, wal=wal, on_wait=_say_waiting
-        )
+        state.database = open_database(url, busy_timeout_ms=timeout, wal=wal, on_wait=_say_waiting)
+        if new and path is not None:
+            state.created = str(path)
     return state.database
+
+
+def say_created() -> None:
+    """After a command that succeeded: the note that its --db made a new, empty file
+    (a typo such as --db typo.bd must not pass for "all my data is gone")."""
+    if state.created is not None:
+        from reftrack import render
+
+        render.message(f"note: created a new database at {state.created}")
+        state.created = None
 
 
 def _say_waiting() -> None:

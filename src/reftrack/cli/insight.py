@@ -122,6 +122,7 @@ def next_(
     """
     from reftrack import render
     from reftrack.render import charts
+    from reftrack.services import lifecycle
     from reftrack.services.suggest import suggest
 
     today = common.today()
@@ -133,6 +134,9 @@ def next_(
             limit=limit or None,
             include_excluded=all_,
         )
+        empty = f"nobody to ask on {today}; see reftrack next --all for why"
+        if not found.ranked and lifecycle.book_is_empty(session):
+            empty = lifecycle.FIRST_STEP
     ranked = [_candidate_row(c, i, today) for i, c in enumerate(found.ranked, start=1)]
     excluded = [_candidate_row(c, None, today) for c in found.excluded]
     if fmt is not OutputFormat.table:
@@ -145,7 +149,7 @@ def next_(
         ranked,
         NEXT_TABLE,
         title=f"Ask next ({today}, {shown} who can be asked)",
-        empty=f"nobody to ask on {today}; see reftrack next --all for why",
+        empty=empty,
     )
     if all_:
         charts.gap()
@@ -273,6 +277,7 @@ def today_(
     Example: reftrack today
     """
     from reftrack import render
+    from reftrack.services import lifecycle
     from reftrack.services import metrics as service
     from reftrack.services.due import due_items
     from reftrack.services.suggest import suggest
@@ -285,6 +290,7 @@ def today_(
         top = suggest(session, on=day, settings=common.settings(), limit=3)
         this = service.compute(session, since=month_start, until=day).as_dict()
         last = service.compute(session, since=last_end.replace(day=1), until=last_end).as_dict()
+        first_run = not top.ranked and lifecycle.book_is_empty(session)
     due = [
         {
             "id": i.view.follow_up.id,
@@ -316,6 +322,8 @@ def today_(
         )
         return
     _today_screen(day, due, ask, this, last)
+    if first_run:
+        render.message(lifecycle.FIRST_STEP)
 
 
 def _today_screen(

@@ -94,7 +94,9 @@ class ReftrackGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             try:
-                return super().invoke(ctx)
+                result = super().invoke(ctx)
+                common.say_created()
+                return result
             finally:
                 sys.stdout.flush()  # a full disk or closed pipe shows here, not at exit
         except OSError as error:

@@ -16,20 +16,35 @@ config_app = typer.Typer(help="Settings: cadences, guards, currency.", no_args_i
 def demo(
     folder: Annotated[
         Path | None,
-        typer.Option("--folder", help="Where to put demo.db (default: a new temporary folder)."),
+        typer.Option(
+            "--folder",
+            help="Where to keep demo.db to explore (default: shown once, then removed).",
+        ),
     ] = None,
 ) -> None:
-    """Build a sample database in a temporary folder and show it; your own data is untouched.
+    """Build a sample database and show it with `today`; your own data is untouched.
 
-    Example: reftrack demo
+    Without --folder it lives in a temporary folder that is removed afterwards.
+
+    Example: reftrack demo --folder ~/reftrack-demo
     """
     import tempfile
 
+    if folder is not None:
+        _demo(folder, keep=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="reftrack-demo-") as scratch:
+        try:
+            _demo(Path(scratch), keep=False)
+        finally:
+            common.close_database()  # the demo's engine, before its folder goes
+
+
+def _demo(where: Path, *, keep: bool) -> None:
     from reftrack import render
     from reftrack.db import open_database
     from reftrack.services.demo import build_demo
 
-    where = folder or Path(tempfile.mkdtemp(prefix="reftrack-demo-"))
     path = where / "demo.db"
     if path.exists():
         from reftrack.errors import InvalidInputError
@@ -39,19 +54,27 @@ def demo(
     with database.session(write=True) as session:
         summary = build_demo(session, today=common.today(), settings=common.settings())
     database.engine.dispose()
-    render.write(
-        f"Demo database: {path}\n"
+    counts = (
         f"  {summary.advocates} advocates, {summary.asks} asks, {summary.referrals} referrals "
         f"({summary.won} won), {summary.open_follow_ups} open follow-ups\n\n"
-        "Explore it:\n"
-        f"  export REFTRACK_DB={path}\n"
-        "  reftrack today\n"
-        "  reftrack due --within 7d\n"
-        "  reftrack next\n"
-        "  reftrack metrics --period year\n"
-        "  reftrack advocate list --segment promoter\n"
-        "  reftrack referral list --open\n\n"
     )
+    if keep:
+        render.write(
+            f"Demo database: {path}\n{counts}"
+            "Explore it:\n"
+            f"  export REFTRACK_DB={path}\n"
+            "  reftrack today\n"
+            "  reftrack due --within 7d\n"
+            "  reftrack next\n"
+            "  reftrack metrics --period year\n"
+            "  reftrack advocate list --segment promoter\n"
+            "  reftrack referral list --open\n\n"
+        )
+    else:
+        render.write(
+            f"Demo database (removed after this screen)\n{counts}"
+            "To keep one and explore it: reftrack demo --folder ~/reftrack-demo\n\n"
+        )
     common.use_database(str(path))
     render.message("the demo's morning screen (reftrack today):")
     from reftrack.cli.insight import today_

@@ -19,8 +19,9 @@ LABELS = {
     "case_study": "case study",
     "social_post": "social post",
 }
-# the row keys whose values are enumeration values (a follow-up's "outcome" is free text)
-ENUM_KEYS = frozenset({"kind", "channel", "alternative", "status", "source", "segment"})
+# the row keys whose values are enumeration values (a follow-up's free-text "outcome" is
+# shown as it is unless it is exactly one of the values above)
+ENUM_KEYS = frozenset({"kind", "channel", "outcome", "alternative", "status", "source", "segment"})
 
 
 def label(value: object) -> str:
