@@ -240,7 +240,7 @@ def test_stdout_comes_before_the_message_after_it(cli: Invoke, env: dict[str, st
         [sys.executable, "-m", "reftrack", "next"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env={**os.environ, **env},
+        env={**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, **env},
         check=True,
     )
     text = done.stdout.decode()
