@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,3 +120,58 @@ def test_python_dash_m_version() -> None:
     assert done.stdout == f"reftrack {__version__}\n"
     assert __version__ != "0.0.0"  # the installed package's metadata was found
     assert done.stderr == ""
+
+
+def test_completing_record_names_reads_the_file_without_the_database_layer(
+    cli: Any, db_path: Path
+) -> None:
+    """`advocate show Gr<TAB>` offers the names in the book, through sqlite3 alone."""
+    for name in ("Greta Groen", "Gerrit Bos", "Anna de Vries"):
+        assert cli("advocate", "add", name).exit_code == 0
+    assert cli("referral", "add", "anna", "Piet Bakker", "--phone", "1").exit_code == 0
+    words = {
+        # bash puts the value on the line as it is: its spaces come escaped
+        "reftrack advocate show Gr": (["Greta\\ Groen"], 3),
+        "reftrack advocate show g": (["gerrit\\ Bos", "greta\\ Groen"], 3),
+        "reftrack referral move P": (["Piet\\ Bakker"], 3),
+        "reftrack ask add A": (["Anna\\ de\\ Vries"], 3),
+        "reftrack advocate show 2": (["2"], 3),
+    }
+    for line, (expected, cword) in words.items():
+        stdout, report = probe(
+            ["reftrack"],
+            {
+                "_REFTRACK_COMPLETE": "complete_bash",
+                "COMP_WORDS": line,
+                "COMP_CWORD": str(cword),
+                "REFTRACK_DB": str(db_path),
+            },
+        )
+        assert report["loaded"] == [], line
+        assert stdout.splitlines() == expected, line
+    # follow-ups complete by id (the referral's thank, contact: #1, #2)
+    stdout, report = probe(
+        ["reftrack"],
+        {
+            "_REFTRACK_COMPLETE": "complete_zsh",
+            "_TYPER_COMPLETE_ARGS": "reftrack followup done ",
+            "REFTRACK_DB": str(db_path),
+        },
+    )
+    assert report["loaded"] == []
+    assert "thank Piet Bakker, due 2026-03-16" in stdout and "contact Piet Bakker" in stdout
+
+
+def test_completion_never_creates_a_database(tmp_path: Path) -> None:
+    missing = tmp_path / "none.db"
+    stdout, report = probe(
+        ["reftrack"],
+        {
+            "_REFTRACK_COMPLETE": "complete_bash",
+            "COMP_WORDS": "reftrack advocate show G",
+            "COMP_CWORD": "3",
+            "REFTRACK_DB": str(missing),
+        },
+    )
+    assert stdout.strip() == "" and report["loaded"] == []
+    assert not missing.exists()

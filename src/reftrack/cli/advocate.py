@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from reftrack import dates
-from reftrack.cli import common
+from reftrack.cli import common, completion
 from reftrack.cli.common import (
     EveryoneOption,
     FormatOption,
@@ -36,7 +36,9 @@ TagOption = Annotated[
     list[str] | None, typer.Option("--tag", help="A tag; repeat for more.", show_default=False)
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Free notes.")]
-AdvocateArg = Annotated[str, typer.Argument(help="Name (or part of it) or id.")]
+AdvocateArg = Annotated[
+    str, typer.Argument(help="Name (or part of it) or id.", autocompletion=completion.advocates)
+]
 
 
 def _show_one(advocate: Any, fmt: OutputFormat) -> None:

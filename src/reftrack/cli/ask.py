@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from reftrack.cli import common
+from reftrack.cli import common, completion
 from reftrack.cli.common import (
     BackfillOption,
     EveryoneOption,
@@ -34,7 +34,9 @@ ASK_TABLE = [
 
 @app.command("add")
 def add(
-    advocate: Annotated[str, typer.Argument(help="Who you asked: name or id.")],
+    advocate: Annotated[
+        str, typer.Argument(help="Who you asked: name or id.", autocompletion=completion.advocates)
+    ],
     channel: Annotated[
         Channel, typer.Option("--channel", help="How you asked.")
     ] = Channel.in_person,
@@ -116,7 +118,13 @@ def list_(
 
 @app.command("outcome")
 def outcome(
-    ask: Annotated[str, typer.Argument(help="Ask id, or an advocate's name for their latest ask.")],
+    ask: Annotated[
+        str,
+        typer.Argument(
+            help="Ask id, or an advocate's name for their latest ask.",
+            autocompletion=completion.asks,
+        ),
+    ],
     result: Annotated[Outcome, typer.Argument(help="What came of it.", metavar="OUTCOME")],
     alternative: Annotated[
         Alternative | None,

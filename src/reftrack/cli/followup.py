@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from reftrack import dates
-from reftrack.cli import common
+from reftrack.cli import common, completion
 from reftrack.cli.common import (
     EveryoneOption,
     FormatOption,
@@ -27,7 +27,10 @@ FOLLOWUP_TABLE = [
     ("note", "note"),
     ("done_on", "done"),
 ]
-FollowUpArg = Annotated[str, typer.Argument(help="Follow-up id (see `reftrack due`).")]
+FollowUpArg = Annotated[
+    str,
+    typer.Argument(help="Follow-up id (see `reftrack due`).", autocompletion=completion.follow_ups),
+]
 
 
 def followup_rows(views: list[Any]) -> list[dict[str, Any]]:

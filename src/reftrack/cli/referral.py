@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reftrack.cli import common
+from reftrack.cli import common, completion
 from reftrack.cli.common import (
     BackfillOption,
     EveryoneOption,
@@ -31,7 +31,12 @@ REFERRAL_TABLE = [
     ("phone", "phone"),
     ("email", "email"),
 ]
-ReferralArg = Annotated[str, typer.Argument(help="Prospect name (or part of it) or id.")]
+ReferralArg = Annotated[
+    str,
+    typer.Argument(
+        help="Prospect name (or part of it) or id.", autocompletion=completion.referrals
+    ),
+]
 
 
 def _emit_one(referral: Any, advocate_name: str, fmt: OutputFormat, said: str) -> None:
@@ -46,7 +51,9 @@ def _emit_one(referral: Any, advocate_name: str, fmt: OutputFormat, said: str) -
 
 @app.command("add")
 def add(
-    advocate: Annotated[str, typer.Argument(help="Who referred: name or id.")],
+    advocate: Annotated[
+        str, typer.Argument(help="Who referred: name or id.", autocompletion=completion.advocates)
+    ],
     prospect: Annotated[str, typer.Argument(help="The prospect's name.")],
     company: Annotated[str | None, typer.Option("--company", help="Prospect's company.")] = None,
     email: Annotated[str | None, typer.Option("--email", help="Prospect's e-mail.")] = None,
