@@ -268,7 +268,7 @@ def test_onboarding_over_schedules_a_value_check_and_a_milestone_closes_it(
 def test_history_without_backfill_warns_naming_it(cli: Invoke, cli_json: Json) -> None:
     result = ok(cli("ask", "add", "anna", "--on", "2025-06-02"))
     # check-back 2025-06-09 and circle-back 2025-08-16: both far more than 7 days overdue
-    assert "check_ask due 2025-06-09, circle_back due 2025-08-16 already more than 7 days" in (
+    assert "check back due 2025-06-09, circle back due 2025-08-16 already more than 7 days" in (
         result.stderr
     )
     assert "--backfill" in result.stderr
@@ -292,4 +292,19 @@ def test_backfill_records_history_without_the_overdue_follow_ups(
     assert kinds(follow_ups(cli_json)) == [
         ("check_ask", "2026-03-15"),
         ("circle_back", "2026-05-22"),
+    ]
+
+
+@pytest.mark.usefixtures("anna")
+def test_an_older_ask_entered_later_leaves_the_newer_circle_back(
+    cli: Invoke, cli_json: Json
+) -> None:
+    ok(cli("ask", "add", "anna", "--on", "2026-03-02"))  # circle-back 2026-05-16
+    ok(cli("ask", "add", "anna", "--on", "2025-06-02", "--backfill"))  # history
+    assert [r for r in follow_ups(cli_json) if r["kind"] == "circle_back"] == [
+        next(r for r in follow_ups(cli_json) if r["due_on"] == "2026-05-16")
+    ]
+    assert kinds(follow_ups(cli_json)) == [
+        ("check_ask", "2026-03-09"),
+        ("circle_back", "2026-05-16"),
     ]

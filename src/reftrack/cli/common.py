@@ -217,7 +217,7 @@ def warn_late(session: Session, *, backfill: bool) -> None:
 
     late = rules.late_follow_ups(session)
     if late and not backfill:
-        kinds = ", ".join(f"{kind.value} due {due_on}" for kind, due_on in late)
+        kinds = ", ".join(f"{render.label(kind.value)} due {due_on}" for kind, due_on in late)
         render.message(
             f"warning: {kinds} already more than {settings().backfill_days} days overdue; "
             "entering history? --backfill records past events without them"

@@ -145,11 +145,16 @@ def ask_logged(session: Session, *, ask: Ask, settings: Settings) -> None:
     """Check back on the ask in a week; circle back for more names in ~2.5 months. The
     advocate's older circle-backs are not needed any more (at most one is open), nor is a
     pending "has she seen value?" check: this ask answers it."""
-    older = [
-        f
-        for f in open_for(session, kind=FollowUpKind.circle_back, advocate_id=ask.advocate_id)
-        if f.ask_id != ask.id
-    ]
+    later_ask = False
+    older = []
+    for f in open_for(session, kind=FollowUpKind.circle_back, advocate_id=ask.advocate_id):
+        made = session.get(Ask, f.ask_id) if f.ask_id is not None else None
+        if f.ask_id == ask.id:
+            continue
+        if made is not None and made.asked_on > ask.asked_on:
+            later_ask = True  # history entered after a newer ask: that one's circle-back stays
+        else:
+            older.append(f)
     close(session, older, on=ask.asked_on, outcome=f"asked again on {ask.asked_on}", cancelled=True)
     checks = open_for(session, kind=FollowUpKind.value_check, advocate_id=ask.advocate_id)
     close(session, checks, on=ask.asked_on, outcome=f"asked on {ask.asked_on}")
@@ -160,6 +165,8 @@ def ask_logged(session: Session, *, ask: Ask, settings: Settings) -> None:
         advocate_id=ask.advocate_id,
         ask_id=ask.id,
     )
+    if later_ask:
+        return
     schedule(
         session,
         kind=FollowUpKind.circle_back,
