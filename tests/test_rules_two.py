@@ -308,3 +308,14 @@ def test_an_older_ask_entered_later_leaves_the_newer_circle_back(
         ("check_ask", "2026-03-09"),
         ("circle_back", "2026-05-16"),
     ]
+
+
+def test_an_ask_after_onboarding_answers_the_value_check_an_older_one_does_not(
+    cli: Invoke, cli_json: Json
+) -> None:
+    ok(cli("advocate", "add", "Karin Smit", "--since", "2026-03-01"))  # value check 03-31
+    ok(cli("ask", "add", "karin", "--on", "2025-01-15", "--force", "--backfill"))
+    assert [r["kind"] for r in follow_ups(cli_json)] == ["value_check"]
+    ok(cli("ask", "add", "karin", "--force", env={"REFTRACK_TODAY": "2026-04-02"}))
+    check = next(r for r in follow_ups(cli_json, all_=True) if r["kind"] == "value_check")
+    assert (check["done_on"], check["outcome"]) == ("2026-04-02", "asked on 2026-04-02")

@@ -156,8 +156,11 @@ def ask_logged(session: Session, *, ask: Ask, settings: Settings) -> None:
         else:
             older.append(f)
     close(session, older, on=ask.asked_on, outcome=f"asked again on {ask.asked_on}", cancelled=True)
-    checks = open_for(session, kind=FollowUpKind.value_check, advocate_id=ask.advocate_id)
-    close(session, checks, on=ask.asked_on, outcome=f"asked on {ask.asked_on}")
+    advocate = session.get(Advocate, ask.advocate_id)
+    since = advocate.customer_since if advocate is not None else None
+    if since is None or ask.asked_on >= since:  # not an ask from before they were a customer
+        checks = open_for(session, kind=FollowUpKind.value_check, advocate_id=ask.advocate_id)
+        close(session, checks, on=ask.asked_on, outcome=f"asked on {ask.asked_on}")
     schedule(
         session,
         kind=FollowUpKind.check_ask,
