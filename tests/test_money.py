@@ -1,4 +1,4 @@
-"""Amounts (PRODUCT.md §12): exact to the cent, at most two decimals (refused, never
+"""Amounts (docs/rules.md): exact to the cent, at most two decimals (refused, never
 rounded), an ambiguous "12.345" refused naming both readings, the amount echoed."""
 
 from __future__ import annotations

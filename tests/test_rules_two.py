@@ -1,4 +1,4 @@
-"""The rules of PRODUCT.md §12 (docs/rules.md, "part two"), with dates worked out by hand.
+"""The rules of part two (docs/rules.md), with dates worked out by hand.
 
 Today is Monday 2026-03-16 (REFTRACK_TODAY, tests/helpers.py). Every refusal is one line on
 stderr, exit 1, and leaves the database as it was.

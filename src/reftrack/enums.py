@@ -66,7 +66,7 @@ class FollowUpKind(StrEnum):
     check_ask = "check_ask"
     circle_back = "circle_back"
     custom = "custom"
-    # schema 0006 (PRODUCT.md §12)
+    # schema 0006 (docs/rules.md)
     details = "details"
     check_promise = "check_promise"
     collect = "collect"

@@ -1,4 +1,4 @@
-"""Rules about an advocate's life (PRODUCT.md §12): onboarding over, a milestone,
+"""Rules about an advocate's life (docs/rules.md): onboarding over, a milestone,
 archived; and which ask a referral answers when none is named. The follow-up mechanics
 (schedule, close, backfill) are in services/rules.py."""
 
