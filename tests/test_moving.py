@@ -62,6 +62,8 @@ def test_merge_with_new_ids_keeps_every_link(
     import os
 
     team = os.environ["REFTRACK_DB"]  # this test's database: SQLite or PostgreSQL
+    if engine == "sqlite":
+        db_path.parent.mkdir(exist_ok=True)  # --db makes a file, never a missing folder
     history(cli, team, "Team")
     laptop = str(tmp_path / "laptop.db")
     history(cli, laptop, "Mine")

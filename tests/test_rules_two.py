@@ -319,3 +319,20 @@ def test_an_ask_after_onboarding_answers_the_value_check_an_older_one_does_not(
     ok(cli("ask", "add", "karin", "--force", env={"REFTRACK_TODAY": "2026-04-02"}))
     check = next(r for r in follow_ups(cli_json, all_=True) if r["kind"] == "value_check")
     assert (check["done_on"], check["outcome"]) == ("2026-04-02", "asked on 2026-04-02")
+
+
+@pytest.mark.usefixtures("anna")
+def test_reopening_clears_the_lost_reason_and_a_won_value(cli: Invoke, cli_json: Json) -> None:
+    ok(cli("referral", "add", "anna", "Piet", "--phone", "1", "--on", "2026-03-02"))
+    ok(cli("referral", "move", "piet", "lost", "--reason", "price", "--on", "2026-03-05"))
+    ok(cli("referral", "move", "piet", "contacted", "--on", "2026-03-06"))
+    [row] = cli_json("referral", "list")
+    assert (row["status"], row["lost_reason"], row["closed_on"]) == ("contacted", None, None)
+    ok(cli("referral", "move", "piet", "won", "--value", "900", "--on", "2026-03-10"))
+    ok(cli("referral", "move", "piet", "proposal", "--on", "2026-03-12"))
+    [row] = cli_json("referral", "list")
+    assert (row["status"], row["value"]) == ("proposal", None)
+    worked = next(
+        r for r in follow_ups(cli_json, all_=True) if r["note"] == "it worked — thank you"
+    )
+    assert (worked["done_on"], worked["cancelled"]) == ("2026-03-12", True)

@@ -162,7 +162,7 @@ def describe(view: DueView) -> str:
     return f"{follow_up.note or 'Follow up'} ({subject})"
 
 
-# the kinds of rules part two (docs/rules.md), whose note (written by services/rules.py) says what to do
+# the kinds of rules part two (docs/rules.md): their note (from services/rules.py) says it
 _SAID_BY_NOTE = frozenset(
     {
         FollowUpKind.details,

@@ -322,7 +322,24 @@ def referral_moved(session: Session, *, referral: Referral, on: date, settings: 
             )
         return
     close(session, contacts, on=on, outcome=f"moved to {status.value}")
+    _reopened(session, referral=referral, on=on)
     _next_contact(session, referral=referral, on=on, settings=settings)
+
+
+def _reopened(session: Session, *, referral: Referral, on: date) -> None:
+    """Back to an open stage: a lost referral loses its reason, a won one its value and its
+    "it worked" thank-you (cancelled: it did not work after all)."""
+    if referral.lost_reason is not None or referral.value_cents is not None:
+        referral.lost_reason = None
+        referral.value_cents = None
+        referral.updated_at = utcnow()
+        session.add(referral)
+    worked = [
+        f
+        for f in pending(session, kind=FollowUpKind.thank, referral_id=referral.id)
+        if f.note == WON_THANK_NOTE
+    ]
+    close(session, worked, on=on, outcome=f"moved back to {referral.status}", cancelled=True)
 
 
 def created_on(session: Session, follow_up: FollowUp) -> date:
