@@ -226,9 +226,15 @@ def test_db_that_is_a_directory(cli: Any, tmp_path: Path) -> None:
 
 
 def test_db_in_a_folder_that_does_not_exist_yet(cli: Any, cli_json: Any, tmp_path: Path) -> None:
+    """--db makes a new file (and says so), never folders: /nonexistent/x.db is a typo."""
     path = tmp_path / "new" / "deeper" / "my.db"
-    ok(cli("--db", str(path), "advocate", "add", "Anna"))
-    assert path.is_file()
+    assert_one_line_error(
+        cli("--db", str(path), "advocate", "add", "Anna"), "does not exist; check the path"
+    )
+    assert not (tmp_path / "new").exists()
+    path.parent.mkdir(parents=True)
+    added = ok(cli("--db", str(path), "advocate", "add", "Anna"))
+    assert f"note: created a new database at {path}" in added.stderr
     assert [a["name"] for a in cli_json("--db", str(path), "advocate", "list")] == ["Anna"]
     assert dump(path)["advocate"][0][1] == "Anna"
 

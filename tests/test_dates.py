@@ -84,6 +84,15 @@ def test_months_clamp_to_the_month_end(base: date, text: str, expected: date) ->
         ("FRI", date(2026, 3, 20)),
         ("saturday", date(2026, 3, 21)),
         ("sunday", date(2026, 3, 22)),
+        ("next friday", date(2026, 3, 20)),  # the same: the next such day
+        ("next  Monday", date(2026, 3, 23)),
+        ("last friday", date(2026, 3, 13)),  # the one before today
+        ("last monday", date(2026, 3, 9)),  # never today
+        ("in 3 days", date(2026, 3, 19)),
+        ("in 2 weeks", date(2026, 3, 30)),
+        ("in 1 month", date(2026, 4, 16)),
+        ("3 days ago", date(2026, 3, 13)),
+        ("1 year ago", date(2025, 3, 16)),
     ],
 )
 def test_weekdays_are_the_next_such_day(text: str, expected: date) -> None:
@@ -105,7 +114,10 @@ def test_weekday_never_today_and_within_a_week(base: date) -> None:
         ("", "is not a date"),
         ("mo", "is not a date"),
         ("fridays", "is not a date"),
-        ("next friday", "is not a date"),
+        ("next fridays", "is not a date"),
+        ("in 3 days ago", "is not a date"),
+        ("3 days", "is not a date"),
+        ("soon friday", "is not a date"),
         ("31/12/2025", "is not a date"),
         ("2026-3-1", "is not a date"),
         ("+3x", "is not a date"),

@@ -28,6 +28,7 @@ def test_open_follow_ups_become_all_day_events(cli: Invoke, db_path) -> None:  #
     assert [str(e["summary"]) for e in events] == [
         "Thank Anna de Vries for introducing Piet Bakker",
         "Contact Piet Bakker (new, from Anna de Vries)",
+        "Ask Anna de Vries for Piet Bakker's phone or e-mail",  # none came with him
     ]
     assert events[0]["dtstart"].dt == date(2026, 3, 10)
     assert events[0]["dtend"].dt == date(2026, 3, 11)

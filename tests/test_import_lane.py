@@ -497,7 +497,7 @@ def _journal(path: Path) -> str:
 def test_a_new_files_first_import_ends_in_wal(cli: Invoke, tmp_path: Path) -> None:
     """Written in rollback-journal mode (each page once), then WAL as every reftrack file."""
     source = _write(tmp_path / "book.csv", _book(2500))
-    db = tmp_path / "new" / "book.db"
+    db = tmp_path / "book.db"
     assert _import(cli, db, source).exit_code == 0
     assert _journal(db) == "wal"
     assert len(_dump(db)["advocate"]) == 2500

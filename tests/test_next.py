@@ -183,7 +183,7 @@ def test_limit_and_empty(cli: Invoke, cli_json: Any) -> None:
     assert cli_json("next") == []
     result = cli("next")
     assert result.exit_code == 0
-    assert "nobody to ask on 2026-03-16" in result.stderr
+    assert "the book is empty: start with reftrack advocate add" in result.stderr
     for name in ("A", "B", "C", "D"):
         add(cli, "advocate", "add", name, "--nps", "9", *OLD)
     assert names(cli_json, "--limit", "2") == ["A", "B"]

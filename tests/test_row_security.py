@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from reftrack.db import SCHEMA_HEAD
 from tests.helpers import Invoke, Roles, assert_one_line_error, ok, pg_admin
 
 # PostgreSQL only; conftest's pg_server fails (not skips) without a server under CI
@@ -211,7 +212,7 @@ def test_the_upgrade_keeps_owners_and_guards_the_old_rows(
         roles.suffix = pg_roles.suffix
         try:
             # the tables' owner (here the superuser) upgrades on first use
-            assert data(cli, url, "doctor")["schema_version"] == "0005"
+            assert data(cli, url, "doctor")["schema_version"] == SCHEMA_HEAD
             anna, piet = roles.add("anna"), roles.add("piet")
             boss = roles.add("boss", admin=True)
             owners = {
