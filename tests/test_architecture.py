@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "db_security": 3,
     "db": 4,
     "records": 5,
+    "journal": 5,
     "files": 6,
     "render": 7,
     "transfer": 8,
