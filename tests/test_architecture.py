@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
     "enums": 1,
     "dates": 1,
     "money": 1,
+    "names": 1,
     "config": 1,
     "models": 2,
     "migrations": 3,

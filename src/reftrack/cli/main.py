@@ -35,6 +35,7 @@ COMMAND_MODULES = {
     "tree": "tree",
     "log": "journal",
     "undo": "journal",
+    "search": "search",
     "today": "insight",
     "import": "transfer",
     "export": "transfer",

@@ -43,6 +43,7 @@ class Change:
 class Collector:
     changes: list[Change] = field(default_factory=list)
     _before: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    _latest: dict[tuple[str, int], Change] = field(default_factory=dict)
 
     def inserted(self, table: str, ids: Iterable[int]) -> None:
         """New rows written in bulk (an import): kept as runs of ids, without their JSON."""
@@ -52,8 +53,19 @@ class Collector:
     def updated(
         self, table: str, row_id: int, before: dict[str, Any], after: dict[str, Any]
     ) -> None:
+        """One entry keeps one change per row: a row inserted or updated earlier in it
+        just gets the newer state as its after."""
+        earlier = self._latest.get((table, row_id))
+        if earlier is not None and earlier.op in ("insert", "update") and earlier.last_id is None:
+            if earlier.after is not None:
+                earlier.after = {**earlier.after, **after}
+            return
         if before != after:
-            self.changes.append(Change(table, row_id, "update", before, after))
+            self.add(Change(table, row_id, "update", before, after))
+
+    def add(self, change: Change) -> None:
+        self.changes.append(change)
+        self._latest[(change.table, change.row_id)] = change
 
 
 def start(session: Session) -> Collector:
@@ -130,9 +142,7 @@ def _inserted(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
     watched = _watched(mapper, target)
     if watched is not None:
         collector, table, row_id = watched
-        collector.changes.append(
-            Change(table.name, row_id, "insert", after=_row(connection, table, row_id))
-        )
+        collector.add(Change(table.name, row_id, "insert", after=_row(connection, table, row_id)))
 
 
 @event.listens_for(Mapper, "before_update")
@@ -158,6 +168,4 @@ def _deleting(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
     watched = _watched(mapper, target)
     if watched is not None:
         collector, table, row_id = watched
-        collector.changes.append(
-            Change(table.name, row_id, "delete", before=_row(connection, table, row_id))
-        )
+        collector.add(Change(table.name, row_id, "delete", before=_row(connection, table, row_id)))
