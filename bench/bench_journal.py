@@ -30,7 +30,7 @@ from _harness import Case, environment, measure, remove_db, tool
 from bench_transfer import write_csv
 
 UNJOURNALED = (
-    "import sys; import reftrack.journal.record as r; r.start = lambda session: None; "
+    "import sys; import reftrack.journal.record as r; r.start = lambda session, **_: None; "
     "from reftrack.cli.main import run; sys.argv = ['reftrack', *sys.argv[1:]]; run()"
 )
 

@@ -179,6 +179,7 @@ class Importer(ImportState):
                     {k: before.get(k) for k in keys},
                     {k: after[k] for k in keys},
                 )
+            journal.spill(self.connection)
 
     def _check_new_owner(self, record: tables.Record, row: dict[str, Any]) -> None:
         """On PostgreSQL a record is written as its owner: a blank owner becomes you, and
