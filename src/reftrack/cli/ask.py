@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from reftrack.cli import common, completion
+from reftrack.cli import common, completion, deleting, editing
 from reftrack.cli.common import (
     BackfillOption,
     EveryoneOption,
@@ -160,3 +160,7 @@ def outcome(
     common.warn_late(session, backfill=backfill)
     extra = f" ({render.label(found.alternative)})" if found.alternative else ""
     render.message(f"ask #{found.id}: {render.label(found.outcome)}{extra}{scheduled}")
+
+
+app.command("edit")(editing.ask_edit)
+deleting.register(app, "ask")

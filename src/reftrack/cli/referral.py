@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reftrack.cli import common, completion
+from reftrack.cli import common, completion, deleting, editing
 from reftrack.cli.common import (
     BackfillOption,
     EveryoneOption,
@@ -111,6 +111,7 @@ def add(
             phone=phone,
             notes=note,
         )
+        warnings = referrals.already_known(session, referral=referral)
         todo = lifecycle.referral_todo(session, referral=referral, today=common.today())
     common.warn_late(session, backfill=backfill)
     if answered is None:
@@ -124,6 +125,10 @@ def add(
         fmt,
         f"referral #{referral.id}: {referral.prospect} from {who.name} ({origin}){todo}",
     )
+    from reftrack import render
+
+    for warning in warnings:
+        render.message(f"warning: {warning}")
 
 
 @app.command("list")
@@ -245,3 +250,7 @@ def move(
             lifecycle.customer_added(session, advocate=advocate, settings=common.settings())
     if advocate is not None:
         render.message(f"advocate #{advocate.id} {advocate.name} added (source referral)")
+
+
+app.command("edit")(editing.referral_edit)
+deleting.register(app, "referral")

@@ -237,7 +237,7 @@ def _statements(
         ).where(col(Advocate.customer_since).between(since, until), mine(session, Advocate)),
         "done": select(func.count(), count_if(col(FollowUp.done_on) <= col(FollowUp.due_on))).where(
             col(FollowUp.done_on).between(since, until),
-            col(FollowUp.cancelled) == false(),  # closed as not needed: not done
+            col(FollowUp.cancelled).is_(False),  # closed as not needed: neither on time nor late
             mine(session, FollowUp),
         ),
         # not done as of `until`: still open, or done only after it

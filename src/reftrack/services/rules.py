@@ -259,6 +259,33 @@ def _check_back_again(session: Session, *, ask: Ask, on: date, settings: Setting
     session.add(closed)
 
 
+def ask_reopened(session: Session, *, ask: Ask) -> None:
+    """An ask is pending again: its check-back, closed by the outcome, is due again."""
+    closed = session.exec(
+        select(FollowUp)
+        .where(FollowUp.ask_id == ask.id, FollowUp.kind == FollowUpKind.check_ask.value)
+        .order_by(col(FollowUp.id).desc())
+    ).first()
+    if closed is not None and closed.done_on is not None:
+        closed.done_on = None
+        closed.outcome = None
+        closed.cancelled = False
+        closed.updated_at = utcnow()
+        session.add(closed)
+
+
+def referral_gone(session: Session, *, ask: Ask) -> None:
+    """A referral no longer answers ``ask`` (moved, unlinked, deleted): an ask left
+    without any is pending again, and its check-back is due again."""
+    session.flush()
+    others = session.exec(select(col(Referral.id)).where(Referral.ask_id == ask.id)).first()
+    if others is None and ask.outcome == Outcome.referred:
+        ask.outcome = Outcome.pending.value
+        ask.updated_at = utcnow()
+        session.add(ask)
+        ask_reopened(session, ask=ask)
+
+
 def referral_logged(
     session: Session, *, referral: Referral, ask: Ask | None, settings: Settings
 ) -> None:
@@ -322,24 +349,7 @@ def referral_moved(session: Session, *, referral: Referral, on: date, settings: 
             )
         return
     close(session, contacts, on=on, outcome=f"moved to {status.value}")
-    _reopened(session, referral=referral, on=on)
     _next_contact(session, referral=referral, on=on, settings=settings)
-
-
-def _reopened(session: Session, *, referral: Referral, on: date) -> None:
-    """Back to an open stage: a lost referral loses its reason, a won one its value and its
-    "it worked" thank-you (cancelled: it did not work after all)."""
-    if referral.lost_reason is not None or referral.value_cents is not None:
-        referral.lost_reason = None
-        referral.value_cents = None
-        referral.updated_at = utcnow()
-        session.add(referral)
-    worked = [
-        f
-        for f in pending(session, kind=FollowUpKind.thank, referral_id=referral.id)
-        if f.note == WON_THANK_NOTE
-    ]
-    close(session, worked, on=on, outcome=f"moved back to {referral.status}", cancelled=True)
 
 
 def created_on(session: Session, follow_up: FollowUp) -> date:

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from reftrack import records
 from reftrack.db_security import Identity
 from reftrack.files import tables
+from reftrack.journal.record import Collector
 from reftrack.models import NpsScore
 
 KINDS = tuple(records.KINDS)  # the order that keeps links valid
@@ -77,6 +78,8 @@ class ImportContext:
     new_ids: bool = False
     moved: dict[str, dict[int, int]] = field(default_factory=lambda: {"asks": {}, "referrals": {}})
     deferred: list[tuple[str, int, int | None]] = field(default_factory=list)
+    # the change journal of the import's session (`reftrack undo` reverses an import)
+    journal: Collector | None = None
 
 
 def table_of_scores() -> Table:

@@ -111,6 +111,7 @@ class Importer(ImportState):
         inserts: dict[int, dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         scores: list[dict[str, Any]] = []
+        befores: dict[int, dict[str, Any]] = {}  # for the journal: changed columns as they were
         now = utcnow()
         for record in rows:
             target = self._match(record, state)
@@ -152,6 +153,11 @@ class Importer(ImportState):
                 self.context.remap[file_id] = target
             current = state[target]
             changed = [k for k, v in incoming.items() if current.get(k) != v]
+            if changed and target not in inserts:
+                # for the journal: each changed column as it was before this import
+                was = befores.setdefault(target, {"updated_at": current.get("updated_at")})
+                for key in changed:
+                    was.setdefault(key, current.get(key))
             if changed and self.context.identity is not None:
                 check(self.context.identity, self.table.name, target, current.get("owner"))
                 if "owner" in changed:
@@ -163,6 +169,13 @@ class Importer(ImportState):
                     updates[target] = current
             self._done(record, "update" if changed else "skip", current, changed, referred, scores)
         self._write(inserts, updates, scores)
+        journal = self.context.journal
+        if journal is not None:
+            journal.inserted(self.table.name, inserts)
+            for row_id, before in befores.items():  # only the changed columns: undo puts
+                after = updates[row_id]  # back what the before names
+                journal.updated(self.table.name, row_id, before, {k: after[k] for k in before})
+            journal.spill(self.connection)
 
     def _check_new_owner(self, record: tables.Record, row: dict[str, Any]) -> None:
         """On PostgreSQL a record is written as its owner: a blank owner becomes you, and
