@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from reftrack import dates
-from reftrack.cli import common
+from reftrack.cli import common, completion
 from reftrack.enums import Channel
 
 NoteOption = Annotated[str | None, typer.Option("--note", help="Replace the notes.")]
@@ -121,7 +121,11 @@ def referral_edit(
 
 FollowUpArg = Annotated[str, typer.Argument(help="Follow-up id (see `reftrack due`).")]
 FollowUpsArg = Annotated[
-    list[str], typer.Argument(help="Follow-up ids (see `reftrack due`); several at once.")
+    list[str],
+    typer.Argument(
+        help="Follow-up ids (see `reftrack due`); several at once.",
+        autocompletion=completion.follow_ups,
+    ),
 ]
 
 
