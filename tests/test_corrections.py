@@ -99,7 +99,7 @@ def test_linking_a_referral_to_an_ask_of_its_advocate(cli: Invoke, two: None) ->
 
 
 def test_referral_edit_on_redates_the_thank_you_and_first_contact(cli: Invoke, two: None) -> None:
-    ok(cli("referral", "add", "anna", "Piet", "--organic", "--on", "2026-03-12"))
+    ok(cli("referral", "add", "anna", "Piet", "--organic", "--on", "2026-03-12", "--phone", "1"))
     ok(cli("referral", "edit", "piet", "--on", "2026-03-08"))
     assert sorted(open_follow_ups(cli)) == [
         ("contact", "2026-03-09", "Anna de Vries", 1),

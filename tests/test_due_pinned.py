@@ -311,9 +311,9 @@ cy  followup done {custom ring about renewal} --on 2026-03-03 --note rang
 bob followup add --advocate anna --due 2026-03-14 "ask for a quote"  # about Ann's records
 bob followup add --referral piet --due today "check the deck"
 ann followup add --ask anna --due 2026-03-20 "chase the CFO intro"
-ann unown {circle_back Cees Bos} {thank Joop Kok} {custom ask for a quote}
 cy  advocate archive cees  # cancels his open follow-ups
 cy  followup add --advocate cees --due 2026-03-10 "return the demo kit"  # stays out of due
+ann unown {custom check the deck} {custom ask for a quote}
 """
 WINDOWS: list[Window] = [
     (as_of, until)

@@ -22,14 +22,14 @@ def entries(cli: Invoke, *args: str) -> list[dict[str, Any]]:
 def book(cli: Invoke) -> None:
     ok(cli("advocate", "add", "Anna de Vries", "--company", "Bakkerij", "--nps", "9", *OLD))
     ok(cli("ask", "add", "anna", "--on", "2026-03-02"))
-    ok(cli("referral", "add", "anna", "Piet Bakker", "--on", "2026-03-10"))
+    ok(cli("referral", "add", "anna", "Piet Bakker", "--phone", "06", "--on", "2026-03-10"))
 
 
 def test_each_write_is_one_entry_with_its_command_and_rows(cli: Invoke, me: str) -> None:
     book(cli)
     logged = entries(cli)
     assert [e["command"] for e in logged] == [
-        "reftrack referral add anna 'Piet Bakker' --on 2026-03-10",
+        "reftrack referral add anna 'Piet Bakker' --phone 06 --on 2026-03-10",
         "reftrack ask add anna --on 2026-03-02",
         "reftrack advocate add 'Anna de Vries' --company Bakkerij --nps 9 --since 2024-01-01",
     ]

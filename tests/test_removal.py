@@ -21,7 +21,7 @@ def data(cli: Invoke, *args: str) -> Any:
 def book(cli: Invoke) -> None:
     ok(cli("advocate", "add", "Anna de Vries", "--nps", "9", *OLD))
     ok(cli("ask", "add", "anna", "--on", "2026-03-02"))
-    ok(cli("referral", "add", "anna", "Piet Bakker", "--on", "2026-03-05"))
+    ok(cli("referral", "add", "anna", "Piet Bakker", "--phone", "06", "--on", "2026-03-05"))
     ok(cli("referral", "move", "piet", "won", "--value", "100", "--on", "2026-03-09"))
     ok(cli("advocate", "add", "Piet Bakker", "--since", "2026-03-09"))
     ok(cli("advocate", "edit", "piet bakker", "--referred-by", "1"))
@@ -64,7 +64,7 @@ def test_deleting_an_advocate_takes_their_history(cli: Invoke, book: None) -> No
 def test_delete_asks_on_a_terminal(cli: Invoke, book: None) -> None:
     output = on_pty("followup", "delete", "1", answer=b"n\n", code=1)
     assert b"delete follow-up #1" in output and b"Go ahead?" in output
-    assert len(data(cli, "followup", "list", "--all")) == 5
+    assert len(data(cli, "followup", "list", "--all")) == 6  # with Piet's value check
     on_pty("followup", "delete", "1", answer=b"y\n")
     assert 1 not in [f["id"] for f in data(cli, "followup", "list", "--all")]
 
