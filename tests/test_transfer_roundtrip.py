@@ -59,8 +59,10 @@ def seed(cli: Invoke) -> None:
             "2023-01-10",
         )
     )
-    ok(cli("advocate", "milestone", "Anna", "--on", "2026-03-01"))
-    ok(cli("advocate", "complaint", "Jan", "--on", "2026-03-02"))
+    ok(cli("advocate", "milestone", "Anna", "--on", "2026-03-01", "--note", "ROI review: 3x"))
+    ok(cli("advocate", "complaint", "Jan", "--on", "2026-03-02", "--note", '=late, "again"'))
+    ok(cli("advocate", "score", "Jan", "4", "--on", "2026-02-01"))
+    ok(cli("advocate", "score", "Jan", "8", "--on", "2026-03-05"))
     ok(
         cli(
             "ask",
@@ -137,6 +139,38 @@ def test_export_all_then_import_all_restores_every_record(cli: Invoke, tmp_path:
     assert [a["referred_by"] for a in advocates] == ["", "", "1"]  # Piet came from referral 1
     assert "3 inserted, 0 updated, 0 skipped (unchanged), 0 blank rows skipped" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def show_all(cli: Invoke, ids: list[str], env: dict[str, str] | None = None) -> list[object]:
+    return [
+        json.loads(ok(cli("advocate", "show", id, "--format", "json", env=env)).stdout)
+        for id in ids
+    ]
+
+
+def test_a_restore_keeps_every_score_and_event_and_every_profile(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    seed(cli)
+    before = export_all(cli, tmp_path / "out")
+    other = {"REFTRACK_DB": str(tmp_path / "other.db")}
+
+    result = ok(cli("import", "all", str(tmp_path / "out"), env=other))
+
+    assert export_all(cli, tmp_path / "back", other) == before
+    scores = list(csv.DictReader(io.StringIO(before["scores"])))
+    jan = [(s["score"], s["scored_on"]) for s in scores if s["advocate"] == "Jan 't Hart"]
+    assert jan[-2:] == [("4", "2026-02-01"), ("8", "2026-03-05")]
+    events = list(csv.DictReader(io.StringIO(before["events"])))
+    assert [(e["kind"], e["note"]) for e in events] == [
+        ("milestone", "ROI review: 3x"),
+        ("complaint", '\'=late, "again"'),
+    ]
+    assert "imported scores from scores.csv" in result.stderr
+    ids = [a["id"] for a in csv.DictReader(io.StringIO(before["advocates"]))]
+    shown = show_all(cli, ids)
+    assert show_all(cli, ids, other) == shown
+    assert "ROI review: 3x" in json.dumps(shown) and '"score": 4' in json.dumps(shown)
 
 
 def test_json_export_round_trips_too(cli: Invoke, tmp_path: Path) -> None:

@@ -32,6 +32,8 @@ class Kind(StrEnum):
     asks = "asks"
     referrals = "referrals"
     followups = "followups"
+    scores = "scores"
+    events = "events"
     all = "all"
 
 
@@ -54,7 +56,10 @@ class DateOrder(StrEnum):
     ymd = "ymd"
 
 
-KindArg = Annotated[Kind, typer.Argument(help="advocates, asks, referrals, followups, or all.")]
+KindArg = Annotated[
+    Kind,
+    typer.Argument(help="advocates, asks, referrals, followups, scores, events, or all."),
+]
 
 EXPORT_HELP = """Write records to a CSV or JSON file (stdout when FILE is - or left out).
 

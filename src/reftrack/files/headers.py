@@ -78,6 +78,8 @@ _TARGETS: dict[str, dict[str, str]] = {
     },
     "asks": {"notes": "notes"},
     "followups": {"notes": "note"},
+    "scores": {"nps": "score"},
+    "events": {"notes": "note"},
 }
 NAME_FIELD = {name: kind.name_field for name, kind in KINDS.items() if kind.name_field}
 

@@ -77,6 +77,9 @@ class ImportContext:
     new_ids: bool = False
     moved: dict[str, dict[int, int]] = field(default_factory=lambda: {"asks": {}, "referrals": {}})
     deferred: list[tuple[str, int, int | None]] = field(default_factory=list)
+    # an advocate's new NPS is also a row of its history, unless the file brings the history
+    # itself (`import all` of a folder with scores.csv)
+    derive_scores: bool = True
 
 
 def table_of_scores() -> Table:

@@ -63,6 +63,10 @@ def export_rows(connection: Connection, *, kind: str) -> Iterator[dict[str, Any]
             yield records.ask_row(row, row.advocate_name)
         elif kind == "referrals":
             yield records.referral_row(row, row.advocate_name)
+        elif kind == "scores":
+            yield records.score_row(row, row.advocate_name)
+        elif kind == "events":
+            yield records.event_row(row, row.advocate_name)
         else:
             yield records.followup_row(row, row.advocate_name, row.referral_prospect)
 

@@ -35,6 +35,16 @@ def _label(kind: str, state: Mapping[str, Any]) -> str:
         return f"advocate #{state.get('advocate_id')} on {state.get('asked_on')}"
     if kind == "referrals":
         return str(state.get("prospect"))
+    if kind == "scores":
+        return (
+            f"advocate #{state.get('advocate_id')}: {state.get('score')} on "
+            f"{state.get('scored_on')}"
+        )
+    if kind == "events":
+        return (
+            f"advocate #{state.get('advocate_id')}: {state.get('kind')} on "
+            f"{state.get('happened_on')}"
+        )
     return f"{state.get('kind')} due {state.get('due_on')}"
 
 
@@ -140,9 +150,10 @@ class Importer(ImportState):
                 }
                 if referred is not None:
                     new["referred_by"] = None
-                if not self.has_owner_column or (self.context.new_ids and new.get("owner") is None):
-                    new["owner"] = self.context.owner
-                self._check_new_owner(record, new)
+                if self.history:  # no owner: an advocate's history is the advocate's
+                    new = {k: v for k, v in new.items() if k in self.writer.columns}
+                else:
+                    self._set_owner(record, new)
                 state[target] = inserts[target] = new
                 if file_id is not None:
                     self.claimed.add(target)
@@ -152,17 +163,22 @@ class Importer(ImportState):
                 self.context.remap[file_id] = target
             current = state[target]
             changed = [k for k, v in incoming.items() if current.get(k) != v]
-            if changed and self.context.identity is not None:
+            if changed and self.context.identity is not None and not self.history:
                 check(self.context.identity, self.table.name, target, current.get("owner"))
                 if "owner" in changed:
                     self._check_new_owner(record, incoming)
             current.update({k: incoming[k] for k in changed})
-            if changed:
+            if changed and not self.history:
                 current["updated_at"] = now
-                if target not in inserts:
-                    updates[target] = current
+            if changed and target not in inserts:
+                updates[target] = current
             self._done(record, "update" if changed else "skip", current, changed, referred, scores)
         self._write(inserts, updates, scores)
+
+    def _set_owner(self, record: tables.Record, new: dict[str, Any]) -> None:
+        if not self.has_owner_column or (self.context.new_ids and new.get("owner") is None):
+            new["owner"] = self.context.owner
+        self._check_new_owner(record, new)
 
     def _check_new_owner(self, record: tables.Record, row: dict[str, Any]) -> None:
         """On PostgreSQL a record is written as its owner: a blank owner becomes you, and
@@ -210,6 +226,7 @@ class Importer(ImportState):
         self._remember(state["id"], state)
         if (
             self.kind == "advocates"
+            and self.context.derive_scores
             and state.get("nps") is not None
             and (verb == "insert" or {"nps", "nps_on"} & set(changed))
         ):

@@ -62,6 +62,7 @@ def import_tables(
         owner=owner,
         new_ids=new_ids,
         identity=session.info.get("identity"),
+        derive_scores="scores" not in tables,
     )
     reports = []
     for kind in KINDS:

@@ -35,6 +35,7 @@ from reftrack.files.fields import (
 )
 from reftrack.files.writing import restore
 
+HISTORY_OR_LINKED = ("asks", "referrals", "scores", "events")  # each row needs its advocate
 RowFunction = Callable[[Sequence[str], str], tuple[Any, ...] | None]
 LINKS = ("advocate_id", "ask_id", "referral_id")
 _SCORES = {str(n): n for n in range(11)}
@@ -149,7 +150,7 @@ def compile_rows(
                 namespace[f"table_{name}"] = _FLAGS
             elif isinstance(spec.parse, Choice):
                 namespace[f"table_{name}"] = {value: value for value in spec.parse.allowed}
-            required = spec.required or (name == "advocate_id" and kind in ("asks", "referrals"))
+            required = spec.required or (name == "advocate_id" and kind in HISTORY_OR_LINKED)
             body += _field_code(name, spec.parse, index, required, restoring)
             stored[spec.target] = f"v_{name}"
     except LookupError:
