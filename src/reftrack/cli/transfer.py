@@ -273,6 +273,12 @@ def import_command(
                     f"warning: {table.name}: ignoring unknown columns {', '.join(table.unknown)} "
                     "(read one with --map 'COLUMN=field')"
                 )
+            if table.plan.repeated:
+                names = ", ".join(repr(name) for name in table.plan.repeated)
+                render.message(
+                    f"warning: {table.name}: the header has {names} more than once; "
+                    "reading the first column of each name, ignoring the later ones"
+                )
         total = sum(Path(path).stat().st_size for path, _ in sources.values() if path != "-")
         reports = _run_import(stack, opened, dry_run=dry_run, total=total, new_ids=new_ids)
     _summarise(reports, dry_run=dry_run)
@@ -371,6 +377,9 @@ def _summarise(reports: list[ImportReport], *, dry_run: bool) -> None:
         counts = (
             f"{report.inserted} inserted, {report.updated} updated, "
             f"{report.skipped} skipped (unchanged), {report.blank} blank rows skipped"
+        )
+        counts += "".join(
+            f", {count} named from their {source}" for source, count in report.named.items()
         )
         prefix = "dry run, would import" if dry_run else "imported"
         render.message(f"{prefix} {report.kind} from {report.name}: {counts}")

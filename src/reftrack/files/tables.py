@@ -20,11 +20,12 @@ from itertools import islice
 from typing import IO, Any
 
 from reftrack.errors import InvalidInputError
+from reftrack.files.cells import NULL, as_they_come, without_nulls
 from reftrack.files.encoding import Replay, choose_encoding, refuse_binary, sample_text
 from reftrack.files.fields import convert, missing_columns
 from reftrack.files.headers import NAME_FIELD, Plan, check_preset, parse_map, plan
 from reftrack.files.writing import restore
-from reftrack.records import cell
+from reftrack.records import COLUMNS, cell
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -123,6 +124,7 @@ class Table:
     _rows: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))
     _source: Replay | None = None
     read_elsewhere: int | None = None  # bytes a helper process has read (transfer.fast.feed)
+    named: dict[str, int] = field(default_factory=dict)  # nameless rows named from: count
 
     @property
     def bytes_read(self) -> int:
@@ -170,8 +172,12 @@ class Table:
             cells = cells[:width]
         if self.delimiter is not None and "'" in [text[:1] for text in cells]:
             cells = [restore(text) for text in cells]
+        if not self._restoring and NULL in cells:
+            cells = without_nulls(cells)
         raw = found.extract(cells)
         name_field = NAME_FIELD.get(options.kind)
+        if not self._restoring:
+            raw = as_they_come(options.kind, raw, name_field, self.named)
         nameless = found.skip_nameless and not raw.get(name_field or "", "").strip()
         if nameless or not any(text.strip() for text in raw.values()):
             self.blank += 1
@@ -187,6 +193,11 @@ class Table:
     @cached_property
     def _present(self) -> frozenset[str]:
         return frozenset(self.plan.fields)
+
+    @cached_property
+    def _restoring(self) -> bool:
+        """A file with an id column is an export of records: restored exactly as it is."""
+        return "id" in self.plan.fields
 
     def _ragged(self, line: int, cells: int, width: int) -> RowError:
         return RowError(
@@ -213,6 +224,7 @@ def open_table(binary: IO[bytes], options: Options, *, name: str = "stdin") -> T
     delimiter: str | None = None
     if sample.lstrip().startswith(("[", "{")):
         header, rows = _json_rows(text, name)
+        header = header or list(COLUMNS[options.kind])  # `[]`: an export of no records
     else:
         scorer = _scorer(options, mapping)
         delimiter, index = sniff(sample, scorer, _delimiter(options.delimiter))
@@ -251,7 +263,9 @@ def _delimiter(given: str | None) -> str | None:
 def _csv_rows(
     text: IO[str], delimiter: str, header_index: int, name: str, encoding: str
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    reader = csv.reader(text, delimiter=delimiter)
+    # strict: a quote never closed, or text after a closing quote, is an error naming the
+    # line, never a silent merge of rows
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
     csv.field_size_limit(64 * 1024 * 1024)
     numbered = _CsvLines(reader, name, encoding)
     header: list[str] | None = None
@@ -317,7 +331,8 @@ class _CsvLines:
             bad = error.object[error.start : error.start + 1]
             raise _not_encoded(self.name, reader.line_num + 1, self.encoding, bad) from None
         except csv.Error as error:
-            raise InvalidInputError(f"{self.name} line {reader.line_num}: {error}") from None
+            start = ends[-1] + 1 if ends else self.start
+            raise _malformed(self.name, start, reader.line_num, str(error)) from None
         if not rows:
             return []
         starts = [self.start, *[end + 1 for end in ends[:-1]]]
@@ -336,6 +351,21 @@ class _CsvLines:
             except UnicodeEncodeError as error:
                 bad = bytes([ord(error.object[error.start]) - 0xDC00])
                 raise _not_encoded(self.name, start, self.encoding, bad) from None
+
+
+def _malformed(name: str, start: int, line: int, error: str) -> InvalidInputError:
+    if "unexpected end of data" in error:
+        return InvalidInputError(
+            f"{name} line {start}: a quote opened in this record is never closed (the file "
+            "ends inside it); close the quote, or double a quote that is part of the text "
+            '("")'
+        )
+    if "expected after" in error:
+        return InvalidInputError(
+            f"{name} line {line}: text after a closing quote ({error}); put the whole cell "
+            'in quotes and double the quotes inside it ("")'
+        )
+    return InvalidInputError(f"{name} line {line}: {error}; check the file's quoting")
 
 
 def _not_encoded(name: str, line: int, encoding: str, bad: bytes) -> InvalidInputError:

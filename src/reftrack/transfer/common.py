@@ -48,6 +48,7 @@ class ImportReport:
     updated: int = 0
     skipped: int = 0
     blank: int = 0
+    named: dict[str, int] = field(default_factory=dict)  # nameless rows named from: how many
     bad_rows: int = 0
     errors: list[tables.RowError] = field(default_factory=list)
     dry_run: bool = False

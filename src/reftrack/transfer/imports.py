@@ -80,6 +80,7 @@ def import_tables(
         )
         importer.run(table, progress)
         report.blank = table.blank
+        report.named = dict(table.named)
         reports.append(report)
     if context.deferred:
         link_referrers(connection, context, reports[0])

@@ -135,6 +135,8 @@ def compile_rows(
     dates = DateTexts()
     namespace["dates"], namespace["check_date"] = dates.valid, dates.check
     body = [f"if len(cells) != {width}: return None"]
+    if "id" not in sources:  # not an export of records: the cells of real exports
+        body.append('if any(":::" in t or t == "null" for t in cells): return None')
     stored: dict[str, str] = {}  # database column → expression
     try:
         for name, index in sources.items():
