@@ -5,14 +5,19 @@ Each card becomes one row of the columns below, read like a CSV file's: FN (else
 name, ORG the company, TITLE, EMAIL, TEL, URL and NOTE their fields. A card with several
 e-mails or phones keeps the preferred (else the first) in the field and the others in the
 notes, as a Google Contacts CSV's ``:::`` cells do; a card without a name is named from its
-e-mail or phone, as a CSV row is. vobject unfolds lines and decodes quoted-printable; the
-one thing it does not do is the soft line break of a quoted-printable value (a line ending
-in ``=`` that goes on on the next, which Android writes), so those lines are joined first.
+e-mail or phone, as a CSV row is. vobject reads the lines: it unfolds them, joins the soft
+line breaks of quoted-printable values (Android's) and decodes them in their CHARSET. The
+cards are gathered and their values unescaped here (``\\n``, ``\\,``, ``\\;``, Apple's
+``\\:``), not by vobject's vCard transform, which cuts a 2.1 note at its first comma (2.1 does
+not escape commas). A quoted-printable value without a CHARSET (Outlook's) is UTF-8 when
+it can be, else cp1252.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
+import quopri
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +27,8 @@ from reftrack.files.cells import MULTI
 
 COLUMNS = ["name", "company", "title", "email", "phone", "url", "notes"]
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+_UNESCAPE = {"n": "\n", "N": "\n"}
 
 
 def looks_like_vcard(head: bytes) -> bool:
@@ -37,55 +44,82 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def join_soft_breaks(text: str) -> str:
-    """Quoted-printable values continued on the next line (``=`` at the end) as one line."""
-    lines = _LINE_BREAK.split(text)
-    joined: list[str] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if "QUOTED-PRINTABLE" in line.partition(":")[0].upper():
-            while line.endswith("=") and index + 1 < len(lines):
-                index += 1
-                line = line[:-1] + lines[index]
-        joined.append(line)
-        index += 1
-    return "\r\n".join(joined)
+def _qp_charset(value: str) -> str:
+    try:
+        quopri.decodestring(value.encode("ascii", "replace")).decode("utf-8")
+    except (UnicodeDecodeError, ValueError):
+        return "cp1252"
+    return "utf-8"
+
+
+def unescape(text: str) -> str:
+    """A vCard text value: ``\\n`` is a line break; ``\\,`` ``\\;`` ``\\:`` are the character."""
+    return _ESCAPED.sub(lambda found: _UNESCAPE.get(found[1], found[1]), text)
+
+
+def components(text: str) -> list[str]:
+    """A structured value (N, ORG) split at its unescaped semicolons, each unescaped."""
+    return [unescape(part).strip() for part in re.split(r"(?<!\\);", text)]
 
 
 def card_rows(text: str, *, name: str) -> Iterator[tuple[int, list[str]]]:
     """(card number, cells in ``COLUMNS`` order) of every card in ``text``."""
-    import vobject
+    from vobject.base import ParseError, getLogicalLines, textLineToContentLine
 
     if "BEGIN:VCARD" not in text.upper():
         raise InvalidInputError(
             f"{name} is not a vCard file (no BEGIN:VCARD); export the contacts as vCard "
             "(.vcf), or import a CSV"
         )
-    number = 0
-    try:
-        for card in vobject.readComponents(join_soft_breaks(text), ignoreUnreadable=False):
-            if card.name.upper() != "VCARD":
-                continue
-            number += 1
-            yield number, _cells(card)
-    except vobject.base.ParseError as error:
+    number, depth = 0, 0
+    card: dict[str, list[Any]] = {}
+    for logical, line_number in getLogicalLines(io.StringIO(text), allowQP=True):
+        try:
+            line = textLineToContentLine(_with_charset(logical), line_number)
+        except (ParseError, UnicodeDecodeError, LookupError) as error:
+            raise InvalidInputError(
+                f"{name} line {max(1, line_number)} is not a vCard line "
+                f"({_why(error, logical)}); export the contacts as vCard again, or import a CSV"
+            ) from None
+        key, value = line.name.upper(), str(line.value).strip().upper()
+        if key == "BEGIN" and value == "VCARD":
+            depth += 1
+            if depth == 1:
+                card = {}
+            continue
+        if key == "END" and value == "VCARD" and depth:
+            depth -= 1
+            if depth == 0:
+                number += 1
+                yield number, _cells(card)
+            continue
+        if depth == 1:
+            card.setdefault(key.lower(), []).append(line)
+    if depth:
         raise InvalidInputError(
-            f"{name} card {number + 1} cannot be read ({error}); export the contacts as "
-            "vCard again, or import a CSV"
-        ) from None
+            f"{name} ends inside card {number + 1} (no END:VCARD); export the contacts again"
+        )
     if number == 0:
         raise InvalidInputError(f"{name} holds no vCard; there is nothing to import")
 
 
-def _values(card: Any, key: str) -> list[Any]:
-    return [line for line in card.contents.get(key, []) if _text(line.value)]
+def _why(error: Exception, logical: str) -> str:
+    if isinstance(error, UnicodeDecodeError | LookupError):
+        return f"its quoted-printable text is not in its CHARSET: {error}"
+    return repr(logical[:40])
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        return " ".join(str(part) for part in value if part).strip()
-    return str(value or "").strip()
+def _with_charset(logical: str) -> str:
+    """A quoted-printable value without a CHARSET (Outlook's): UTF-8 if it can be, else
+    cp1252 (vobject would assume UTF-8 and fail)."""
+    head, colon, value = logical.partition(":")
+    if "QUOTED-PRINTABLE" in head.upper() and "CHARSET" not in head.upper():
+        return f"{head};CHARSET={_qp_charset(value)}{colon}{value}"
+    return logical
+
+
+def _values(card: dict[str, list[Any]], key: str) -> list[Any]:
+    return [line for line in card.get(key, []) if str(line.value).strip()]
 
 
 def _preferred(lines: list[Any]) -> list[str]:
@@ -93,11 +127,12 @@ def _preferred(lines: list[Any]) -> list[str]:
 
     def pref(line: Any) -> bool:
         params = {k.upper(): [str(v).upper() for v in vs] for k, vs in line.params.items()}
+        types = {t.strip('"') for value in params.get("TYPE", []) for t in value.split(",")}
         singles = {str(v).upper() for v in getattr(line, "singletonparams", [])}
-        return "PREF" in params.get("TYPE", []) or "PREF" in params or "PREF" in singles
+        return "PREF" in types or "PREF" in params or "PREF" in singles
 
     ordered = sorted(lines, key=lambda line: not pref(line))
-    values = [_plain(_text(line.value)) for line in ordered]
+    values = [_plain(unescape(str(line.value)).strip()) for line in ordered]
     return list(dict.fromkeys(value for value in values if value))
 
 
@@ -108,28 +143,25 @@ def _plain(value: str) -> str:
     return value
 
 
-def _name(card: Any) -> str:
-    full = _values(card, "fn")
-    if full:
-        return _text(full[0].value)
-    for line in card.contents.get("n", []):
-        n = line.value
-        parts = [getattr(n, attr, "") for attr in ("prefix", "given", "additional", "family")]
-        text = " ".join(_text(part) for part in parts if _text(part))
+def _name(card: dict[str, list[Any]]) -> str:
+    for line in _values(card, "fn"):
+        return unescape(str(line.value)).strip()
+    for line in _values(card, "n"):
+        family, given, additional, prefix, *_ = [*components(str(line.value)), "", "", "", ""]
+        text = " ".join(part for part in (prefix, given, additional, family) if part)
         if text:
             return text
     return ""
 
 
-def _cells(card: Any) -> list[str]:
+def _cells(card: dict[str, list[Any]]) -> list[str]:
     organisation = ""
-    for line in card.contents.get("org", []):
-        parts = line.value if isinstance(line.value, list) else [line.value]
-        organisation = next((str(part).strip() for part in parts if str(part).strip()), "")
+    for line in _values(card, "org"):
+        organisation = next((part for part in components(str(line.value)) if part), "")
         if organisation:
             break
     notes = "\n\n".join(
-        _LINE_BREAK.sub("\n", str(line.value)).strip() for line in _values(card, "note")
+        _LINE_BREAK.sub("\n", unescape(str(line.value))).strip() for line in _values(card, "note")
     )
     return [
         _name(card),
