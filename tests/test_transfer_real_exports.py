@@ -140,3 +140,19 @@ def test_a_malformed_csv_past_the_first_chunk_writes_nothing_either(
     path = write(tmp_path / "people.csv", f'name,company\n{rows}Anna,"Bakkerij\nPiet,X\n')
     assert_one_line_error(cli("import", "advocates", path), "people.csv line 5002: a quote")
     assert advocates(cli) == []
+
+
+def test_bom_starts_a_csv_export_with_a_byte_order_mark_and_reads_back(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    ok(cli("advocate", "add", "Zoë Müller", "--phone", "0201234567"))
+    plain, marked = tmp_path / "plain.csv", tmp_path / "marked.csv"
+    ok(cli("export", "advocates", str(plain)))
+    ok(cli("export", "advocates", str(marked), "--bom"))
+    assert marked.read_bytes() == b"\xef\xbb\xbf" + plain.read_bytes()
+    assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+    other = {"REFTRACK_DB": str(tmp_path / "other.db")}
+    ok(cli("import", "advocates", str(marked), env=other))
+    assert ok(cli("export", "advocates", env=other)).stdout == plain.read_text(encoding="utf-8")
+    ok(cli("export", "all", str(tmp_path / "all"), "--bom"))
+    assert (tmp_path / "all" / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbfid,")
