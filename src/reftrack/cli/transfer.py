@@ -39,23 +39,32 @@ class DateOrder(StrEnum):
     ymd = "ymd"
 
 
-IMPORT_HELP = """Read records from a CSV or JSON file (- for stdin): all rows or none.
+IMPORT_HELP = """Read records from a CSV, JSON, .xlsx or (advocates) .vcf file: all rows or none.
 
 Bad rows are listed with line, column and reason, and nothing is written. Re-importing
 the same file changes nothing: rows match on id, and advocates also on e-mail
 (case-insensitive), then name + company. A file with an id column restores records as
 they are (an empty cell clears the field); other files only fill in and update. The
-follow-up rules do not run. `import all FOLDER` restores an `export all`.
+follow-up rules do not run. `import all FOLDER` (or `BOOK.xlsx`) restores an `export all`,
+the NPS history (scores) and milestones/complaints (events) included.
 
 Files as they come: UTF-8 with or without BOM, cp1252, `,` `;` or tab (sniffed), header
 aliases (Name / First Name + Last Name, E-mail, Company, Phone, ...), a preamble before
-the header (LinkedIn's "Notes:").
+the header (LinkedIn's "Notes:"); a contact with only an e-mail or phone is named from it,
+Google's `a ::: b` keeps `a` (the rest go to the notes), HubSpot's `null` is empty.
+Malformed quoting is an error naming the line. An .xlsx workbook is read from its first
+sheet (or --sheet); vCard 2.1/3.0/4.0 files (Apple, Google, Outlook, Android) give
+advocates.
 
 Examples:
 
   reftrack import advocates Connections.csv --preset linkedin --dry-run
 
   reftrack import advocates klanten.csv --date-order dmy --map "Klant sinds=customer_since"
+
+  reftrack import advocates klanten.xlsx --sheet Klanten
+
+  reftrack import advocates contacts.vcf
 
   reftrack import all backup/
 
