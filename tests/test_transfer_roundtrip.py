@@ -325,3 +325,35 @@ def test_followups_export_as_a_calendar(cli: Invoke) -> None:
     text = ok(cli("export", "followups", "--format", "ics")).stdout
     assert text.startswith("BEGIN:VCALENDAR")
     assert text.count("BEGIN:VEVENT") >= 1
+
+
+def test_importing_scores_and_events_leaves_the_advocates_fields_alone(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    ok(cli("advocate", "add", "Anna", "--nps", "9", "--since", "2024-01-01"))
+    ok(cli("advocate", "milestone", "Anna", "--on", "2026-03-01"))
+    before = json.loads(ok(cli("export", "advocates", "--format", "json")).stdout)
+    scores = tmp_path / "scores.csv"
+    scores.write_text("advocate,score,scored_on\nAnna,3,2026-03-10\n")
+    events = tmp_path / "events.csv"
+    events.write_text("advocate_id,kind,happened_on,note\n1,milestone,2026-03-12,renewal\n")
+
+    assert "1 inserted" in ok(cli("import", "scores", str(scores))).stderr
+    assert "1 inserted" in ok(cli("import", "events", str(events))).stderr
+
+    assert json.loads(ok(cli("export", "advocates", "--format", "json")).stdout) == before
+    history = list(csv.DictReader(io.StringIO(ok(cli("export", "scores")).stdout)))
+    assert [(s["score"], s["scored_on"]) for s in history][-1] == ("3", "2026-03-10")
+    shown = json.loads(ok(cli("advocate", "show", "Anna", "--format", "json")).stdout)
+    assert "renewal" in json.dumps(shown)
+
+
+def test_a_score_for_an_unknown_advocate_is_a_bad_row(cli: Invoke, tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    scores.write_text("advocate_id,score,scored_on\n7,3,2026-03-10\n1,11,2026-03-10\n")
+    ok(cli("advocate", "add", "Anna"))
+    result = cli("import", "scores", str(scores))
+    assert result.exit_code == 1
+    assert "scores.csv line 2, column 'advocate_id': there is no advocate #7" in result.stderr
+    assert "scores.csv line 3, column 'score': '11' is not a score" in result.stderr
+    assert ok(cli("export", "scores")).stdout == "id,advocate_id,advocate,score,scored_on\n"
