@@ -266,10 +266,15 @@ def _open_vcards(head: bytes, binary: IO[bytes], options: Options, name: str) ->
         raise InvalidInputError(
             f"{name} is a vCard file: contacts; import it with `import advocates`"
         )
-    rows = vcard.card_rows(vcard.decode(head + binary.read()), name=name)
+    encoding = vcard.encoding_of(head)
+    source = Replay(head, binary)
+    buffered = io.BufferedReader(source, SAMPLE_BYTES)
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
+    start = head.decode(encoding, errors="replace")
+    rows = vcard.card_rows(text, head=start, name=name)
     mapping = parse_map(options.kind, options.mapping)
     found = _plan(list(vcard.COLUMNS), options, mapping, name)
-    return Table(name, options, found, "utf-8", None, _rows=rows, row_word="card")
+    return Table(name, options, found, encoding, None, _rows=rows, _source=source, row_word="card")
 
 
 def _open_workbook(head: bytes, binary: IO[bytes], options: Options, name: str) -> Table:

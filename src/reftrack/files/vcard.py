@@ -16,11 +16,10 @@ it can be, else cp1252.
 from __future__ import annotations
 
 import codecs
-import io
 import quopri
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from reftrack.errors import InvalidInputError
 from reftrack.files.cells import MULTI
@@ -36,12 +35,13 @@ def looks_like_vcard(head: bytes) -> bool:
     return start == b"BEGIN:VCARD"
 
 
-def decode(data: bytes) -> str:
-    """vCards are UTF-8 (old Outlook ones may be cp1252)."""
+def encoding_of(head: bytes) -> str:
+    """vCards are UTF-8 (old Outlook ones may be cp1252): judged by the file's start."""
     try:
-        return data.decode("utf-8-sig")
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return "cp1252"
+    return "utf-8-sig"
 
 
 def _qp_charset(value: str) -> str:
@@ -62,18 +62,19 @@ def components(text: str) -> list[str]:
     return [unescape(part).strip() for part in re.split(r"(?<!\\);", text)]
 
 
-def card_rows(text: str, *, name: str) -> Iterator[tuple[int, list[str]]]:
-    """(card number, cells in ``COLUMNS`` order) of every card in ``text``."""
+def card_rows(text: IO[str], *, head: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(card number, cells in ``COLUMNS`` order) of every card in ``text``, read a line at
+    a time; ``head``: the file's start, decoded."""
     from vobject.base import ParseError, getLogicalLines, textLineToContentLine
 
-    if "BEGIN:VCARD" not in text.upper():
+    if "BEGIN:VCARD" not in head.upper():
         raise InvalidInputError(
             f"{name} is not a vCard file (no BEGIN:VCARD); export the contacts as vCard "
             "(.vcf), or import a CSV"
         )
     number, depth = 0, 0
     card: dict[str, list[Any]] = {}
-    for logical, line_number in getLogicalLines(io.StringIO(text), allowQP=True):
+    for logical, line_number in getLogicalLines(text, allowQP=True):
         try:
             line = textLineToContentLine(_with_charset(logical), line_number)
         except (ParseError, UnicodeDecodeError, LookupError) as error:

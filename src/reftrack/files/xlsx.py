@@ -81,10 +81,16 @@ def write_workbook(binary: IO[bytes], sheets: Iterable[Sheet]) -> dict[str, int]
 
 
 def _cell(worksheet: Any, value: Any, kind: str) -> Any:
+    """The cell to append: a plain value where openpyxl stores it as it is (cheaper by far),
+    else a cell with its type or number format set."""
     from openpyxl.cell import WriteOnlyCell
 
     if value is None or value == "":
-        return WriteOnlyCell(worksheet, value=None)
+        return None
+    if kind == "text":
+        text = str(value)
+        if text[:1] != "=" and not _ILLEGAL.search(text):
+            return text  # openpyxl makes a formula only of a text that starts with =
     if kind == "date":
         cell = WriteOnlyCell(worksheet, value=date.fromisoformat(str(value)))
         cell.number_format = DATE_FORMAT
@@ -94,7 +100,7 @@ def _cell(worksheet: Any, value: Any, kind: str) -> Any:
         cell.number_format = MONEY_FORMAT
         return cell
     if kind in ("int", "flag"):
-        return WriteOnlyCell(worksheet, value=value)
+        return value
     cell = WriteOnlyCell(worksheet, value=_ILLEGAL.sub("\ufffd", str(value)))
     cell.data_type = "s"  # never a formula, whatever the text starts with
     return cell
