@@ -357,3 +357,23 @@ def test_a_score_for_an_unknown_advocate_is_a_bad_row(cli: Invoke, tmp_path: Pat
     assert "scores.csv line 2, column 'advocate_id': there is no advocate #7" in result.stderr
     assert "scores.csv line 3, column 'score': '11' is not a score" in result.stderr
     assert ok(cli("export", "scores")).stdout == "id,advocate_id,advocate,score,scored_on\n"
+
+
+def test_reimporting_scores_and_events_without_ids_adds_nothing(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    ok(cli("advocate", "add", "Anna"))
+    ok(cli("advocate", "score", "Anna", "8", "--on", "2026-03-01"))
+    scores = tmp_path / "scores.csv"
+    scores.write_text("advocate,score,scored_on\nAnna,8,2026-03-01\nAnna,3,2026-03-10\n")
+    events = tmp_path / "events.csv"
+    events.write_text("advocate,kind,happened_on,note\nAnna,complaint,2026-03-12,late\n")
+    assert "1 inserted, 0 updated, 1 skipped" in ok(cli("import", "scores", str(scores))).stderr
+    assert "0 inserted, 0 updated, 2 skipped" in ok(cli("import", "scores", str(scores))).stderr
+    ok(cli("import", "events", str(events)))
+    assert "0 inserted, 0 updated, 1 skipped" in ok(cli("import", "events", str(events))).stderr
+    rows = list(csv.DictReader(io.StringIO(ok(cli("export", "scores")).stdout)))
+    assert [(r["score"], r["scored_on"]) for r in rows] == [
+        ("8", "2026-03-01"),
+        ("3", "2026-03-10"),
+    ]

@@ -88,6 +88,8 @@ class Importer(ImportState):
         given = record.values.get("id")
         if given is not None and given in state and not self.context.new_ids:
             return int(given)
+        if self.history_keys is not None and (given is None or self.context.new_ids):
+            return self.history_keys.get(_history_key(self.kind, record.values))
         if self.keys is None:
             return None
         values = record.values
@@ -111,10 +113,25 @@ class Importer(ImportState):
                 target = self._match(record, {})
                 if target is not None:
                     ids.add(target)
+        if self.history_keys is not None:
+            ids |= self._load_history(rows)
         if not ids:
             return {}
         query = select(self.table).where(self.table.c.id.in_(ids))
         return {row.id: dict(row._mapping) for row in self.connection.execute(query)}
+
+    def _load_history(self, rows: list[tables.Record]) -> set[int]:
+        """The ids of the scores or events that rows without an id say again."""
+        assert self.history_keys is not None
+        unnumbered = [r for r in rows if r.values.get("id") is None or self.context.new_ids]
+        advocates = {r.values.get("advocate_id") for r in unnumbered} - {None}
+        if advocates:
+            column = self.table.c.advocate_id
+            query = select(self.table).where(column.in_(advocates)).order_by(self.table.c.id)
+            for row in self.connection.execute(query):
+                self.history_keys.setdefault(_history_key(self.kind, row._mapping), row.id)
+        found = (self._match(record, {}) for record in unnumbered)
+        return {target for target in found if target is not None}
 
     def _apply(self, rows: list[tables.Record]) -> None:
         state = self._load(rows)
@@ -155,6 +172,8 @@ class Importer(ImportState):
                 else:
                     self._set_owner(record, new)
                 state[target] = inserts[target] = new
+                if self.history_keys is not None:
+                    self.history_keys.setdefault(_history_key(self.kind, new), target)
                 if file_id is not None:
                     self.claimed.add(target)
                 self._done(record, "insert", new, list(incoming), referred, scores)
@@ -254,6 +273,16 @@ class Importer(ImportState):
         self.writer.insert(list(inserts.values()))
         self.writer.update(updates)
         self.scores.insert(scores)
+
+
+HISTORY_KEY = {
+    "scores": ("advocate_id", "score", "scored_on"),
+    "events": ("advocate_id", "kind", "happened_on", "note"),
+}
+
+
+def _history_key(kind: str, values: Mapping[Any, Any]) -> tuple[Any, ...]:
+    return tuple(values.get(column) for column in HISTORY_KEY[kind])
 
 
 def _keys_of(rows: list[tables.Record]) -> Iterator[tuple[Key | None, str | None]]:
