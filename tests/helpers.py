@@ -7,7 +7,12 @@ pytest loads conftest.py itself, and importing it as a module as well is a known
 from __future__ import annotations
 
 import os
+import pty
+import select
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -144,3 +149,38 @@ class People:
     def owner(self, name: str) -> str:
         """What a record logged by ``name`` has in its owner column."""
         return name if self.roles is None else self.roles.role(name)
+
+
+def on_pty(*args: str, answer: bytes | None = None, code: int = 0) -> bytes:
+    """Run reftrack with stdout (and, to answer a question, stdin) on a pseudo-terminal;
+    the output, once it exited with ``code``."""
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "COLUMNS": "250", "LINES": "50", "TERM": "xterm-256color"}
+    stdin = terminal if answer is not None else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reftrack", *args],
+        stdin=stdin,
+        stdout=terminal,
+        stderr=terminal,
+        env=env,
+    )
+    os.close(terminal)
+    output, deadline = b"", time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the child closed the terminal (Linux: EIO)
+                break
+            if not chunk:
+                break
+            output += chunk
+            if answer is not None and output.rstrip().endswith(b"]:"):
+                os.write(controller, answer)
+                answer = None
+        elif process.poll() is not None:
+            break
+    os.close(controller)
+    assert process.wait(timeout=60) == code, output
+    return output

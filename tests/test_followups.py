@@ -36,6 +36,7 @@ def test_add_about_an_advocate(cli: Any, cli_json: Any, anna: dict[str, Any], me
             "note": "send the case",
             "done_on": None,
             "outcome": None,
+            "cancelled": False,
             "owner": me,
         }
     ]
@@ -192,7 +193,10 @@ SECTION_7 = {
         "done_on, outcome"
     ),
 }
-# Beyond §7, which says "more may follow": who logged each record (a team database).
+# Beyond §7, which says "more may follow": an advocate's title and URL (a LinkedIn export),
+# whether a follow-up was cancelled, and who logged each record (a team database).
+SECTION_7["advocates"] += ", title, url"
+SECTION_7["followups"] += ", cancelled"
 for _kind in SECTION_7:
     SECTION_7[_kind] += ", owner"
 

@@ -12,20 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import pty
 import re
-import select
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reftrack.render.safe import terminal_line, terminal_text
-from tests.helpers import Invoke
+from tests.helpers import Invoke, on_pty
 
 TITLE = "\x1b]0;pwned\x07Anna"  # OSC: retitle the terminal window, ended by BEL
 CLEAR = "call \x1b[2J back"  # CSI: clear the screen
@@ -183,40 +177,6 @@ def test_import_row_errors_are_safe(cli: Invoke, tmp_path: Path) -> None:
 # --- on a real terminal: the Rich path ------------------------------------------------
 
 
-def _on_pty(*args: str, answer: bytes | None = None) -> bytes:
-    """Run reftrack with stdout (and, to answer a question, stdin) on a pseudo-terminal."""
-    controller, terminal = pty.openpty()
-    env = {**os.environ, "COLUMNS": "250", "LINES": "50", "TERM": "xterm-256color"}
-    stdin = terminal if answer is not None else subprocess.DEVNULL
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reftrack", *args],
-        stdin=stdin,
-        stdout=terminal,
-        stderr=terminal,
-        env=env,
-    )
-    os.close(terminal)
-    output, deadline = b"", time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:  # the child closed the terminal (Linux: EIO)
-                break
-            if not chunk:
-                break
-            output += chunk
-            if answer is not None and output.rstrip().endswith(b"]:"):
-                os.write(controller, answer)
-                answer = None
-        elif process.poll() is not None:
-            break
-    os.close(controller)
-    assert process.wait(timeout=60) == 0, output
-    return output
-
-
 def _assert_terminal_safe(output: bytes) -> None:
     assert b"\x1b[" in output  # Rich drew it, with its own colour codes
     assert b"]0;pwned" in output and b"\x1b]0;pwned" not in output
@@ -233,7 +193,7 @@ def _assert_terminal_safe(output: bytes) -> None:
     ids=" ".join,
 )
 def test_rich_on_a_terminal_shows_no_stored_control(args: tuple[str, ...]) -> None:
-    output = _on_pty(*args)
+    output = on_pty(*args)
     _assert_terminal_safe(output)
     if args == ("advocate", "list"):
         assert MARKUP.encode() in output  # shown as letters, not read as markup
@@ -242,7 +202,7 @@ def test_rich_on_a_terminal_shows_no_stored_control(args: tuple[str, ...]) -> No
 @pytest.mark.usefixtures("hostile")
 def test_the_question_after_a_win_is_safe(cli: Invoke) -> None:
     run(cli, "referral", "add", "#1", TITLE, "--organic")
-    output = _on_pty("referral", "move", "#3", "won", "--value", "10", answer=b"n\n")
+    output = on_pty("referral", "move", "#3", "won", "--value", "10", answer=b"n\n")
     assert b"Add \\x1b]0;pwned\\x07Anna as an advocate?" in output
     assert b"\x1b]0;pwned" not in output and b"\x07" not in output
 

@@ -25,6 +25,7 @@ from sqlmodel import Session, create_engine
 from reftrack.db_locks import OnWait, begin_server_transaction, begin_sqlite_write
 from reftrack.db_security import STALE, Identity, describe_refusal, guard_flush, identify
 from reftrack.errors import DatabaseError, NotYoursError
+from reftrack.names import digits, fold
 
 DB_ENV = "REFTRACK_DB"
 # Every schema revision this version knows, oldest first; the last is the head. A test
@@ -168,6 +169,9 @@ def make_engine(
         # SQLite's own lower() folds ASCII only; names like "Jan Straße" or "Éva" must
         # match case-insensitively too (PostgreSQL's lower() already does this).
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+        # names compared without accents (`Zoe` finds Zoë): see reftrack.names
+        dbapi_connection.create_function("reftrack_fold", 1, fold, deterministic=True)
+        dbapi_connection.create_function("reftrack_digits", 1, digits, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")

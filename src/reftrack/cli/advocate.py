@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from reftrack import dates
-from reftrack.cli import common
+from reftrack.cli import common, deleting
 from reftrack.cli.common import (
     EveryoneOption,
     FormatOption,
@@ -61,9 +61,18 @@ def add(
     source: SourceOption = None,
     tag: TagOption = None,
     note: NoteOption = None,
+    title: Annotated[str | None, typer.Option("--title", help="Their position.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="A profile or web address.")] = None,
+    duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--duplicate", help="Add even though an advocate has this name (another person)."
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Add an advocate.
+    """Add an advocate (refused when an active one has the same name, and company when
+    given: edit that one, or give --duplicate for a namesake).
 
     Example: reftrack advocate add "Anna de Vries" --company Beta --nps 9 --since 2024-05-01
     """
@@ -82,6 +91,9 @@ def add(
             source=source,
             tags=tag,
             notes=note,
+            title=title,
+            url=url,
+            allow_duplicate=duplicate,
         )
     _show_one(advocate, fmt)
 
@@ -158,6 +170,12 @@ def edit(
         list[str] | None, typer.Option("--tag", help="Replace the tags; repeat for more.")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Replace the notes.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Their position.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="A profile or web address.")] = None,
+    referred_by: Annotated[
+        str | None,
+        typer.Option("--referred-by", help="The referral that brought them (id; '' for none)."),
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Change an advocate's details; only the options given change.
@@ -178,15 +196,22 @@ def edit(
             "source": source,
             "tags": tag,
             "notes": note,
+            "title": title,
+            "url": url,
         }.items()
         if value is not None
     }
     if since is not None:
         changes["customer_since"] = common.maybe_date(since, what="--since")
+    if referred_by is not None:
+        changes["referred_by"] = referred_by
     if not changes:
         raise InvalidInputError("nothing to change; give at least one option (see --help)")
     with common.write_session() as session:
         found = lookup.advocate(session, advocate)
+        if "referred_by" in changes:
+            ref = changes["referred_by"].strip()
+            changes["referred_by"] = lookup.referral(session, ref).id if ref else None
         advocates.edit_advocate(session, advocate=found, changes=changes, on=common.today())
     _show_one(found, fmt)
 
@@ -194,19 +219,42 @@ def edit(
 @app.command("score")
 def score(
     advocate: AdvocateArg,
-    nps: Annotated[int, typer.Argument(help="NPS score 0–10.", show_default=False)],
+    nps: Annotated[int | None, typer.Argument(help="NPS score 0–10.", show_default=False)] = None,
     on: OnOption = None,
+    delete: Annotated[
+        str | None,
+        typer.Option(
+            "--delete", help="Remove the score given on this date (a mistake).", show_default=False
+        ),
+    ] = None,
 ) -> None:
-    """Record an NPS answer (the history is kept; the profile shows the latest).
+    """Record an NPS answer (the history is kept; the profile shows the latest), or
+    remove a wrong one with --delete DATE.
 
-    Example: reftrack advocate score anna 9 --on 2026-03-01
+    Examples: reftrack advocate score anna 9 --on 2026-03-01 ;
+    reftrack advocate score anna --delete 2026-03-01
     """
     from reftrack import render
     from reftrack.enums import segment_of
-    from reftrack.services import advocates, lookup
+    from reftrack.errors import InvalidInputError
+    from reftrack.services import advocates, lookup, removal
 
+    if (nps is None) == (delete is None):
+        raise InvalidInputError("give a score to record, or --delete DATE to remove one")
     with common.write_session() as session:
         found = lookup.advocate(session, advocate)
+        if delete is not None:
+            day = common.maybe_date(delete, what="--delete")
+            assert day is not None
+            count = removal.delete_scores(session, advocate=found, on=day)
+            latest = (
+                f"latest now {found.nps} on {found.nps_on}"
+                if found.nps is not None
+                else "unscored now"
+            )
+            render.message(f"{found.name}: removed {count} score(s) of {day}; {latest}")
+            return
+        assert nps is not None
         entry = advocates.record_score(session, advocate=found, score=nps, on=common.when(on))
     render.message(
         f"{found.name}: NPS {entry.score} on {entry.scored_on} ({segment_of(entry.score)})"
@@ -259,3 +307,44 @@ def archive(
         found = lookup.advocate(session, advocate)
         advocates.set_archived(session, advocate=found, archived=not undo)
     render.message(f"{found.name} {'restored' if undo else 'archived'}")
+
+
+@app.command("unarchive")
+def unarchive(advocate: AdvocateArg) -> None:
+    """Bring an archived advocate back into lists and suggestions.
+
+    Example: reftrack advocate unarchive "Jan Smit"
+    """
+    from reftrack import render
+    from reftrack.services import advocates, lookup
+
+    with common.write_session() as session:
+        found = lookup.advocate(session, advocate)
+        advocates.set_archived(session, advocate=found, archived=False)
+    render.message(f"{found.name} restored")
+
+
+event_app = typer.Typer(help="An advocate's milestones and complaints.", no_args_is_help=True)
+app.add_typer(event_app, name="event")
+
+
+@event_app.command("delete")
+def event_delete(
+    event: Annotated[
+        int, typer.Argument(help="The milestone's or complaint's id (advocate show).")
+    ],
+) -> None:
+    """Remove a milestone or complaint logged by mistake.
+
+    Example: reftrack advocate event delete 4
+    """
+    from reftrack import render
+    from reftrack.services import removal
+
+    with common.write_session() as session:
+        gone = removal.delete_event(session, event_id=event)
+    render.message(f"removed {gone.kind} #{gone.id} of {gone.happened_on}")
+
+
+deleting.register(app, "advocate")
+app.command("merge")(deleting.merge)

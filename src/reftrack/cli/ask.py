@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from reftrack.cli import common
+from reftrack.cli import common, deleting, editing
 from reftrack.cli.common import (
     EveryoneOption,
     FormatOption,
@@ -129,3 +129,7 @@ def outcome(
         )
     extra = f" ({found.alternative})" if found.alternative else ""
     render.message(f"ask #{found.id}: {found.outcome}{extra}")
+
+
+app.command("edit")(editing.ask_edit)
+deleting.register(app, "ask")

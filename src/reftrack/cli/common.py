@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,6 +32,7 @@ class State:
     db_option: str | None = None
     settings: Settings | None = None
     database: Database | None = None
+    argv: list[str] = field(default_factory=list)  # as typed after `reftrack`
 
 
 state = State()
@@ -126,11 +127,19 @@ def read_session(scope_owner: str | None = None) -> Iterator[Session]:
 
 
 @contextmanager
-def write_session() -> Iterator[Session]:
+def write_session(*, journal: bool = True) -> Iterator[Session]:
     """One transaction holding the write lock from its first statement (BEGIN IMMEDIATE);
-    new records are stamped with who logged them."""
-    with database().session(write=True, owner=user()) as session:
+    new records are stamped with who logged them, and what changed goes to the change
+    journal in the same transaction (``journal=False``: `undo`, which marks entries instead)."""
+    from reftrack.journal import record
+
+    owner = user()
+    with database().session(write=True, owner=owner) as session:
+        if journal:
+            record.start(session)
         yield session
+        if journal:
+            record.finish(session, command=record.command_line(state.argv), owner=owner)
 
 
 @contextmanager
@@ -169,3 +178,26 @@ OnOption = Annotated[
     str | None,
     typer.Option("--on", help=f"When it happened (default today): {dates.DATE_HELP}."),
 ]
+
+
+YesOption = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do it without asking (needed off a terminal).")
+]
+
+
+def confirm(what: str, *, yes: bool, option: str = "--yes") -> None:
+    """A destructive command: on a terminal, say what goes and ask; off one, ``--yes`` is
+    the only way through (a script must not hang on a question, nor destroy by default)."""
+    import sys
+
+    from reftrack.errors import InvalidInputError
+
+    if yes:
+        return
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise InvalidInputError(f"{what}; not a terminal, so nothing was done: add {option}")
+    from reftrack import render
+
+    render.message(what)
+    if not typer.confirm("Go ahead?", default=False, err=True):
+        raise typer.Exit(1)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from reftrack import dates
-from reftrack.cli import common
+from reftrack.cli import common, deleting, editing
 from reftrack.cli.common import (
     EveryoneOption,
     FormatOption,
@@ -88,11 +88,12 @@ def list_(
 
 @app.command("done")
 def done(
-    follow_up: FollowUpArg,
+    follow_up: editing.FollowUpsArg,
     on: OnOption = None,
     note: Annotated[str | None, typer.Option("--note", help="What came of it.")] = None,
 ) -> None:
-    """Mark a follow-up done; a done thank-you records that the referrer was thanked.
+    """Mark follow-ups done (several ids at once: all or none); a done thank-you records
+    that the referrer was thanked.
 
     Example: reftrack followup done 42 --note "called, meeting on Tuesday"
     """
@@ -100,31 +101,53 @@ def done(
     from reftrack.services import followups, lookup
 
     with common.write_session() as session:
-        found = lookup.follow_up(session, follow_up)
-        followups.mark_done(
-            session, follow_up=found, on=common.when(on), outcome=note, settings=common.settings()
-        )
-    render.message(f"follow-up #{found.id} done on {found.done_on}")
+        found = [lookup.follow_up(session, ref) for ref in editing.unique(follow_up)]
+        for item in found:
+            followups.mark_done(
+                session,
+                follow_up=item,
+                on=common.when(on),
+                outcome=note,
+                settings=common.settings(),
+            )
+    for item in found:
+        render.message(f"follow-up #{item.id} done on {item.done_on}")
 
 
 @app.command("snooze")
 def snooze(
-    follow_up: FollowUpArg,
-    when: Annotated[str, typer.Argument(help="A date, or a duration: +2w, 3m, friday.")],
+    follow_up: Annotated[
+        list[str],
+        typer.Argument(help="Follow-up ids, then when: 42 43 +2w.", metavar="FOLLOWUP... WHEN"),
+    ],
 ) -> None:
-    """Move a follow-up to a later date; long snoozes (months) are fine.
+    """Move follow-ups to a later date (several ids at once); long snoozes are fine.
 
     Example: reftrack followup snooze 42 +3m
     """
     from reftrack import render
+    from reftrack.errors import InvalidInputError
     from reftrack.services import followups, lookup
 
+    if len(follow_up) < 2:
+        raise InvalidInputError(
+            "give the follow-up ids, then when: reftrack followup snooze 42 +2w"
+        )
+    *refs, when = follow_up
     today = common.today()
     text = when.strip()
     if text[:1].isdigit() and text[-1:].lower() in "dwmy" and "-" not in text:
         text = "+" + text  # a bare duration such as 3m means "from today"
     until = dates.parse_date(text, base=today, what="snooze")
     with common.write_session() as session:
-        found = lookup.follow_up(session, follow_up)
-        followups.snooze(session, follow_up=found, until=until, today=today)
-    render.message(f"follow-up #{found.id} now due {found.due_on}")
+        found = [lookup.follow_up(session, ref) for ref in editing.unique(refs)]
+        for item in found:
+            followups.snooze(session, follow_up=item, until=until, today=today)
+    for item in found:
+        render.message(f"follow-up #{item.id} now due {item.due_on}")
+
+
+app.command("edit")(editing.followup_edit)
+app.command("cancel")(editing.followup_cancel)
+app.command("reopen")(editing.followup_reopen)
+deleting.register(app, "followup")

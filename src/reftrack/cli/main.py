@@ -33,6 +33,9 @@ COMMAND_MODULES = {
     "next": "insight",
     "metrics": "insight",
     "tree": "tree",
+    "log": "journal",
+    "undo": "journal",
+    "search": "search",
     "today": "insight",
     "import": "transfer",
     "export": "transfer",
@@ -59,6 +62,12 @@ class ReftrackGroup(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMAND_MODULES)
+
+    def make_context(
+        self, info_name: Any, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        common.state.argv = list(args)  # the journal records the command as typed
+        return super().make_context(info_name, args, parent, **extra)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         module_name = COMMAND_MODULES.get(cmd_name)

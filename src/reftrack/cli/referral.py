@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reftrack.cli import common
+from reftrack.cli import common, deleting, editing
 from reftrack.cli.common import (
     EveryoneOption,
     FormatOption,
@@ -93,6 +93,7 @@ def add(
             phone=phone,
             notes=note,
         )
+        warnings = referrals.already_known(session, referral=referral)
     origin = f"answers ask #{answered.id}" if answered else "organic"
     _emit_one(
         referral,
@@ -101,6 +102,10 @@ def add(
         f"referral #{referral.id}: {referral.prospect} from {who.name} ({origin}); "
         f"thank {who.name} today",
     )
+    from reftrack import render
+
+    for warning in warnings:
+        render.message(f"warning: {warning}")
 
 
 @app.command("list")
@@ -230,3 +235,7 @@ def move(
             advocate = referrals.make_advocate(session, referral=found)
     if advocate is not None:
         render.message(f"advocate #{advocate.id} {advocate.name} added (source referral)")
+
+
+app.command("edit")(editing.referral_edit)
+deleting.register(app, "referral")

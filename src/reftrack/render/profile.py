@@ -30,7 +30,7 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
     follow_ups = [followup_row(f, advocate.name, None) for f in profile.open_follow_ups]
     scores = [{"score": s.score, "scored_on": s.scored_on.isoformat()} for s in profile.scores]
     events = [
-        {"kind": e.kind, "happened_on": e.happened_on.isoformat(), "note": e.note}
+        {"id": e.id, "kind": e.kind, "happened_on": e.happened_on.isoformat(), "note": e.note}
         for e in profile.events
     ]
     if fmt is not OutputFormat.table:
@@ -62,6 +62,8 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
             ("company", advocate.company),
             ("email", advocate.email),
             ("phone", advocate.phone),
+            ("title", advocate.title),
+            ("url", advocate.url),
             ("nps", nps),
             ("customer since", advocate.customer_since),
             ("source", advocate.source),
@@ -77,7 +79,7 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
     _section(
         "Milestones and complaints",
         events,
-        [("happened_on", "date"), ("kind", "kind"), ("note", "note")],
+        [("id", "id"), ("happened_on", "date"), ("kind", "kind"), ("note", "note")],
     )
     _section(
         "Asks",

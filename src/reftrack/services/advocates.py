@@ -21,7 +21,8 @@ from reftrack.models import (
     id_of,
     utcnow,
 )
-from reftrack.services.lookup import escape_like
+from reftrack.names import fold
+from reftrack.services.lookup import escape_like, folded
 
 
 def check_nps(score: int) -> int:
@@ -70,6 +71,23 @@ def _refuse_duplicate_email(session: Session, email: str | None, own_id: int | N
         )
 
 
+def _refuse_namesake(session: Session, name: str, company: str | None) -> None:
+    """An active advocate of the same name (case and accents ignored), and of the same
+    company when one is given, is most likely the same person typed twice."""
+    query = select(Advocate).where(
+        folded(session, col(Advocate.name)) == fold(name), col(Advocate.archived).is_(False)
+    )
+    if company is not None:
+        query = query.where(folded(session, col(Advocate.company)) == fold(company))
+    other = session.exec(query.limit(1)).first()
+    if other is not None:
+        at = f" ({other.company})" if other.company else ""
+        raise InvalidInputError(
+            f"{name} is already advocate #{other.id} {other.name}{at}; edit that one "
+            f"(reftrack advocate edit {other.id}), or add --duplicate if this is another person"
+        )
+
+
 def add_advocate(
     session: Session,
     *,
@@ -84,9 +102,14 @@ def add_advocate(
     tags: list[str] | None = None,
     notes: str | None = None,
     referred_by: int | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    allow_duplicate: bool = True,
 ) -> Advocate:
     email = _clean(email)
     _refuse_duplicate_email(session, email, None)
+    if not allow_duplicate:
+        _refuse_namesake(session, _check_name(name), _clean(company))
     advocate = Advocate(
         name=_check_name(name),
         company=_clean(company),
@@ -97,6 +120,8 @@ def add_advocate(
         tags=normalise_tags(tags),
         notes=_clean(notes),
         referred_by=referred_by,
+        title=_clean(title),
+        url=_clean(url),
     )
     session.add(advocate)
     session.flush()
@@ -105,7 +130,19 @@ def add_advocate(
     return advocate
 
 
-EDITABLE = {"name", "company", "email", "phone", "customer_since", "source", "tags", "notes"}
+EDITABLE = {
+    "name",
+    "company",
+    "email",
+    "phone",
+    "customer_since",
+    "source",
+    "tags",
+    "notes",
+    "title",
+    "url",
+    "referred_by",
+}
 
 
 def edit_advocate(
@@ -126,9 +163,11 @@ def edit_advocate(
         changes["tags"] = normalise_tags(changes["tags"])
     if "source" in changes and changes["source"] is not None:
         changes["source"] = Source(changes["source"]).value
-    for key in ("company", "phone", "notes"):
+    for key in ("company", "phone", "notes", "title", "url"):
         if key in changes:
             changes[key] = _clean(changes[key])
+    if changes.get("referred_by") is not None:
+        _check_referred_by(session, advocate, changes["referred_by"])
     for key, value in changes.items():
         setattr(advocate, key, value)
     advocate.updated_at = utcnow()
@@ -136,6 +175,17 @@ def edit_advocate(
     if nps is not None:
         record_score(session, advocate=advocate, score=nps, on=on)
     return advocate
+
+
+def _check_referred_by(session: Session, advocate: Advocate, referral_id: int) -> None:
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        raise InvalidInputError(f"no referral #{referral_id}; see reftrack referral list")
+    if referral.advocate_id == advocate.id:
+        raise InvalidInputError(
+            f"referral #{referral_id} came from {advocate.name}; "
+            "an advocate is not their own referral"
+        )
 
 
 def record_score(session: Session, *, advocate: Advocate, score: int, on: date) -> NpsScore:

@@ -108,3 +108,94 @@ def views(
         FollowUpView(follow_up=f, advocate=a, referral=r, ask=k)
         for f, a, r, k in session.exec(query).all()
     ]
+
+
+def _contact_guard(session: Session, follow_up: FollowUp, verb: str) -> None:
+    """An open referral always has one pending contact: that one is not to be dropped."""
+    if follow_up.kind != FollowUpKind.contact or follow_up.referral_id is None:
+        return
+    referral = session.get(Referral, follow_up.referral_id)
+    if referral is not None and referral.is_open:
+        raise InvalidInputError(
+            f"follow-up #{follow_up.id} is the next contact of open referral #{referral.id}, "
+            f"so it cannot be {verb}; snooze it, or close the referral "
+            f"(reftrack referral move {referral.id} lost)"
+        )
+
+
+def cancel(session: Session, *, follow_up: FollowUp, on: date, note: str | None) -> FollowUp:
+    """Closed as not needed: no longer due, and not counted as done (on time or late)."""
+    if follow_up.done_on is not None:
+        state = "cancelled" if follow_up.cancelled else "done"
+        raise InvalidInputError(
+            f"follow-up #{follow_up.id} was already {state} on {follow_up.done_on}"
+        )
+    _contact_guard(session, follow_up, "cancelled")
+    follow_up.done_on = on
+    follow_up.cancelled = True
+    follow_up.outcome = (note or "").strip() or "cancelled"
+    follow_up.updated_at = utcnow()
+    session.add(follow_up)
+    return follow_up
+
+
+def reopen(session: Session, *, follow_up: FollowUp) -> FollowUp:
+    """Done or cancelled by mistake: open again, and what closing it set is undone."""
+    if follow_up.done_on is None:
+        raise InvalidInputError(f"follow-up #{follow_up.id} is open; there is nothing to reopen")
+    referral = session.get(Referral, follow_up.referral_id) if follow_up.referral_id else None
+    if follow_up.kind == FollowUpKind.contact and referral is not None:
+        if not referral.is_open:
+            raise InvalidInputError(
+                f"referral #{referral.id} is {referral.status}: its contacts are closed; "
+                f"reopen the referral (reftrack referral move {referral.id} contacted) instead"
+            )
+        # the contact the rules scheduled when this one was done makes way for it
+        for other in rules.pending(session, kind=FollowUpKind.contact, referral_id=referral.id):
+            other.done_on, other.cancelled = follow_up.done_on, True
+            other.outcome = f"replaced by #{follow_up.id}, reopened"
+            other.updated_at = utcnow()
+            session.add(other)
+    was = follow_up.done_on
+    follow_up.done_on = None
+    follow_up.cancelled = False
+    follow_up.outcome = None
+    follow_up.updated_at = utcnow()
+    session.add(follow_up)
+    if follow_up.kind == FollowUpKind.thank and referral is not None and referral.thanked_on == was:
+        session.flush()
+        other_thanks = session.exec(
+            select(col(FollowUp.done_on))
+            .where(
+                FollowUp.referral_id == referral.id,
+                FollowUp.kind == FollowUpKind.thank.value,
+                col(FollowUp.done_on).is_not(None),
+                col(FollowUp.cancelled).is_(False),
+            )
+            .order_by(col(FollowUp.done_on))
+        ).first()
+        referral.thanked_on = other_thanks
+        referral.updated_at = utcnow()
+        session.add(referral)
+    return follow_up
+
+
+def edit(
+    session: Session, *, follow_up: FollowUp, due_on: date | None, note: str | None
+) -> FollowUp:
+    if due_on is None and note is None:
+        raise InvalidInputError("nothing to change; give --due or --note")
+    if due_on is not None:
+        if follow_up.done_on is not None:
+            raise InvalidInputError(
+                f"follow-up #{follow_up.id} is closed; reopen it first "
+                f"(reftrack followup reopen {follow_up.id})"
+            )
+        follow_up.due_on = due_on
+    if note is not None:
+        if not note.strip():
+            raise InvalidInputError("the note is empty; say what to do")
+        follow_up.note = note.strip()
+    follow_up.updated_at = utcnow()
+    session.add(follow_up)
+    return follow_up

@@ -1,8 +1,9 @@
 """Find a record by id or by name, the way a person types it.
 
-An id (``12`` or ``#12``) is exact. A name matches case-insensitively: an exact match wins,
-then a unique partial match; several matches are an error listing them, none is an error
-with "did you mean …".
+An id (``12`` or ``#12``) is exact. A name matches with case and accents ignored: an exact
+name wins, then whole words (`jan` is Jan Smit, not Bram Jansen), then a part of a name;
+archived advocates only when no active one matches. Several matches are an error listing
+them, none is an error with "did you mean …".
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from sqlmodel import Session, col, select
 
 from reftrack.errors import AmbiguousError, InvalidInputError, NotFoundError
 from reftrack.models import Advocate, Ask, FollowUp, Referral
+from reftrack.names import ACCENTED, PLAIN, fold, rank
 
 T = TypeVar("T", Advocate, Referral)
 
 _LIST_AT_MOST = 8
 _SUGGEST_FROM_AT_MOST = 20_000
+_CANDIDATES = 2_000  # partial matches ranked in Python; a part this common is ambiguous anyway
 
 
 def escape_like(text: str) -> str:
@@ -49,6 +52,46 @@ def _describe(record: Any) -> str:
     return f"#{record.id}"
 
 
+def folded(session: Session, column: Any) -> Any:
+    """The column in lower case without accents, in SQL (see reftrack.names)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.reftrack_fold(column)
+    return func.translate(func.lower(column), ACCENTED, PLAIN)
+
+
+def _active_first(found: list[T]) -> list[T]:
+    """Archived advocates take part only when no active one matches."""
+    active = [r for r in found if not getattr(r, "archived", False)]
+    return active or found
+
+
+def matches(session: Session, model: type[T], name_column: Any, text: str) -> list[T]:
+    """The records a typed name means: the exact name, else whole words, else parts."""
+    key = fold(text) or ""
+    exact = list(
+        session.exec(
+            select(model).where(folded(session, name_column) == key).limit(_LIST_AT_MOST + 1)
+        ).all()
+    )
+    if exact:
+        return _active_first(exact)
+    pattern = "%" + escape_like(key) + "%"
+    candidates = session.exec(
+        select(model)
+        .where(folded(session, name_column).like(pattern, escape="\\"))
+        .order_by(col(model.id))
+        .limit(_CANDIDATES)
+    ).all()
+    ranked: dict[int, list[T]] = {}
+    for record in candidates:
+        level = rank(getattr(record, name_column.key), text)
+        if level is not None:
+            ranked.setdefault(level, []).append(record)
+    for level in sorted(ranked):
+        return _active_first(ranked[level])
+    return []
+
+
 def _resolve_named(
     session: Session, model: type[T], name_column: Any, ref: str, noun: str, hint: str
 ) -> T:
@@ -61,17 +104,7 @@ def _resolve_named(
         if found is None:
             raise NotFoundError(f"no {noun} with id {record_id}; see `{hint}`")
         return found
-    lowered = text.lower()
-    exact = session.exec(
-        select(model).where(func.lower(name_column) == lowered).limit(_LIST_AT_MOST + 1)
-    ).all()
-    if not exact:
-        pattern = "%" + escape_like(lowered) + "%"
-        exact = session.exec(
-            select(model)
-            .where(func.lower(name_column).like(pattern, escape="\\"))
-            .limit(_LIST_AT_MOST + 1)
-        ).all()
+    exact = matches(session, model, name_column, text)
     if len(exact) == 1:
         return exact[0]
     if len(exact) > 1:
@@ -125,4 +158,10 @@ def ask(session: Session, ref: str) -> Ask:
 
 def follow_up(session: Session, ref: str) -> FollowUp:
     found: FollowUp = _by_id(session, FollowUp, ref, "follow-up", "reftrack followup list")
+    return found
+
+
+def ask_by_id(session: Session, ref: str) -> Ask:
+    """An ask by its id only (a name would pick the latest ask: too loose to delete by)."""
+    found: Ask = _by_id(session, Ask, ref, "ask", "reftrack ask list")
     return found

@@ -236,7 +236,9 @@ def _statements(
             func.count(), count_if(col(Advocate.source) == Source.referral.value)
         ).where(col(Advocate.customer_since).between(since, until), mine(session, Advocate)),
         "done": select(func.count(), count_if(col(FollowUp.done_on) <= col(FollowUp.due_on))).where(
-            col(FollowUp.done_on).between(since, until), mine(session, FollowUp)
+            col(FollowUp.done_on).between(since, until),
+            col(FollowUp.cancelled).is_(False),  # closed as not needed: neither on time nor late
+            mine(session, FollowUp),
         ),
         # not done as of `until`: still open, or done only after it
         "overdue": select(func.count()).where(

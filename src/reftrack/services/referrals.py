@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from reftrack.config import Settings
@@ -11,7 +12,7 @@ from reftrack.enums import OPEN_STATUSES, Source, Status
 from reftrack.errors import InvalidInputError
 from reftrack.models import Advocate, Ask, Referral, id_of, utcnow
 from reftrack.services import advocates as advocate_service
-from reftrack.services import rules
+from reftrack.services import corrections, rules
 
 
 def add_referral(
@@ -70,6 +71,7 @@ def move_referral(
         raise InvalidInputError(
             f"{on} is before the referral arrived ({referral.received_on}); check --on"
         )
+    was = referral.status
     referral.status = stage.value
     if stage is Status.won:
         referral.closed_on = on
@@ -81,6 +83,7 @@ def move_referral(
         referral.value_cents = None
     else:
         referral.closed_on = None  # reopened or moving on
+        corrections.reopened(session, referral=referral, was=was, on=on)
     referral.updated_at = utcnow()
     session.add(referral)
     session.flush()
@@ -137,3 +140,34 @@ def referrer_name(session: Session, *, referral: Referral) -> str | None:
     """The name of the advocate who introduced ``referral`` (None if that record is gone)."""
     advocate = session.get(Advocate, referral.advocate_id)
     return advocate.name if advocate else None
+
+
+def already_known(session: Session, *, referral: Referral) -> list[str]:
+    """Warnings for a new referral whose prospect was referred before, or is an advocate
+    (same name, case and accents ignored, or same e-mail)."""
+    from reftrack.names import fold
+    from reftrack.services.lookup import folded
+
+    said: list[str] = []
+    key = fold(referral.prospect)
+    same = folded(session, col(Referral.prospect)) == key
+    if referral.email:
+        same = same | (func.lower(Referral.email) == referral.email.lower())
+    earlier = session.exec(
+        select(Referral, Advocate.name)
+        .join(Advocate, col(Advocate.id) == Referral.advocate_id)
+        .where(same, Referral.id != referral.id)
+        .order_by(col(Referral.received_on))
+        .limit(3)
+    ).all()
+    for other, name in earlier:
+        said.append(
+            f"{other.prospect} was already referred by {name} on {other.received_on} "
+            f"(referral #{other.id}, {other.status})"
+        )
+    advocate = session.exec(
+        select(Advocate).where(folded(session, col(Advocate.name)) == key).limit(1)
+    ).first()
+    if advocate is not None:
+        said.append(f"{referral.prospect} is already advocate #{advocate.id} {advocate.name}")
+    return said

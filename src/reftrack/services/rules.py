@@ -98,6 +98,21 @@ def ask_answered(session: Session, *, ask: Ask, on: date) -> None:
         )
 
 
+def ask_reopened(session: Session, *, ask: Ask) -> None:
+    """An ask is pending again: its check-back, closed by the outcome, is due again."""
+    closed = session.exec(
+        select(FollowUp)
+        .where(FollowUp.ask_id == ask.id, FollowUp.kind == FollowUpKind.check_ask.value)
+        .order_by(col(FollowUp.id).desc())
+    ).first()
+    if closed is not None and closed.done_on is not None:
+        closed.done_on = None
+        closed.outcome = None
+        closed.cancelled = False
+        closed.updated_at = utcnow()
+        session.add(closed)
+
+
 def referral_logged(
     session: Session, *, referral: Referral, ask: Ask | None, settings: Settings
 ) -> None:

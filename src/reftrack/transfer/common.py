@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from reftrack import records
 from reftrack.db_security import Identity
 from reftrack.files import tables
+from reftrack.journal.record import Collector
 from reftrack.models import NpsScore
 
 KINDS = tuple(records.KINDS)  # the order that keeps links valid
@@ -81,6 +82,8 @@ class ImportContext:
     # an advocate's new NPS is also a row of its history, unless the file brings the history
     # itself (`import all` of a folder with scores.csv)
     derive_scores: bool = True
+    # the change journal of the import's session (`reftrack undo` reverses an import)
+    journal: Collector | None = None
 
 
 def table_of_scores() -> Table:

@@ -138,6 +138,7 @@ class Importer(ImportState):
         inserts: dict[int, dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         scores: list[dict[str, Any]] = []
+        befores: dict[int, dict[str, Any]] = {}  # for the journal: updated rows as they were
         now = utcnow()
         for record in rows:
             target = self._match(record, state)
@@ -182,6 +183,8 @@ class Importer(ImportState):
                 self.context.remap[file_id] = target
             current = state[target]
             changed = [k for k, v in incoming.items() if current.get(k) != v]
+            if changed and target not in inserts and target not in befores:
+                befores[target] = dict(current)
             if changed and self.context.identity is not None and not self.history:
                 check(self.context.identity, self.table.name, target, current.get("owner"))
                 if "owner" in changed:
@@ -193,6 +196,11 @@ class Importer(ImportState):
                 updates[target] = current
             self._done(record, "update" if changed else "skip", current, changed, referred, scores)
         self._write(inserts, updates, scores)
+        journal = self.context.journal
+        if journal is not None:
+            journal.inserted(self.table.name, inserts)
+            for row_id, before in befores.items():
+                journal.updated(self.table.name, row_id, before, dict(updates[row_id]))
 
     def _set_owner(self, record: tables.Record, new: dict[str, Any]) -> None:
         if not self.has_owner_column or (self.context.new_ids and new.get("owner") is None):

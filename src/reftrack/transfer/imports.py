@@ -11,16 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
+from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from reftrack.files import tables
+from reftrack.journal.record import collector_of
 from reftrack.transfer.common import (
     KINDS,
     Action,
     ImportContext,
     ImportReport,
     table_of,
+    table_of_scores,
 )
 from reftrack.transfer.importer import Importer
 from reftrack.transfer.links import link_referrers
@@ -36,6 +39,10 @@ def _sync_sequences(connection: Connection, kinds: Iterable[str]) -> None:
             f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
             f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
         )
+
+
+def _last_id(connection: Connection, table: Table) -> int:
+    return int(connection.execute(select(func.max(table.c.id))).scalar() or 0)
 
 
 def import_tables(
@@ -63,7 +70,9 @@ def import_tables(
         new_ids=new_ids,
         identity=session.info.get("identity"),
         derive_scores="scores" not in tables,
+        journal=collector_of(session),
     )
+    scores_before = _last_id(connection, table_of_scores())
     reports = []
     for kind in KINDS:
         if kind not in tables:
@@ -85,6 +94,11 @@ def import_tables(
     if context.deferred:
         link_referrers(connection, context, reports[0])
     _sync_sequences(connection, tables)
+    if context.journal is not None and context.derive_scores:
+        # the scores' history is written without ids: under the write lock the new ones
+        # are the ids above the largest before the import
+        scores_after = _last_id(connection, table_of_scores())
+        context.journal.inserted("nps_score", range(scores_before + 1, scores_after + 1))
     if dry_run or any(report.bad_rows for report in reports):
         session.rollback()
     return reports

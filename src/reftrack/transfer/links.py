@@ -5,11 +5,14 @@ the referrals are in (``import all``). Each step keeps the rows it can and repor
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from reftrack.db_security import check
 from reftrack.files import tables
+from reftrack.journal.record import Collector
 from reftrack.records import CHUNK
 from reftrack.transfer.common import (
     HINT,
@@ -182,6 +185,8 @@ def link_referrers(connection: Connection, context: ImportContext, report: Impor
             advocate = table_of("advocates")
             if context.identity is not None:  # a team database: only your own advocates
                 _check_owners(connection, context, advocate, [row["b_id"] for row in rows])
+            if context.journal is not None:
+                _journal_links(connection, context.journal, advocate, rows)
             statement = advocate.update().where(advocate.c.id == bindparam("b_id"))
             connection.execute(statement, rows)
 
@@ -194,3 +199,19 @@ def _check_owners(
     query = select(advocate.c.id, advocate.c.owner).where(advocate.c.id.in_(ids))
     for advocate_id, owner in connection.execute(query):
         check(context.identity, advocate.name, advocate_id, owner)
+
+
+def _journal_links(
+    connection: Connection, journal: Collector, advocate: Table, rows: list[dict[str, Any]]
+) -> None:
+    """What each advocate's referred_by was, for `undo`."""
+    ids = [row["b_id"] for row in rows]
+    query = select(advocate.c.id, advocate.c.referred_by).where(advocate.c.id.in_(ids))
+    was = dict(connection.execute(query).all())
+    for row in rows:
+        journal.updated(
+            advocate.name,
+            row["b_id"],
+            {"referred_by": was.get(row["b_id"])},
+            {"referred_by": row["referred_by"]},
+        )

@@ -291,6 +291,8 @@ class FastLane:
         ids are a range no other record has: each is above every id before it)."""
         importer = self.importer
         importer.writer.insert_tuples(rows)
+        if importer.context.journal is not None:
+            importer.context.journal.inserted(importer.table.name, ids)
         if self.kind == "advocates" and importer.context.derive_scores:
             importer.connection.exec_driver_sql(
                 "INSERT INTO nps_score (advocate_id, score, scored_on, created_at) "

@@ -1,0 +1,98 @@
+"""`advocate merge KEEP DUPLICATE`: two records of one person become one, with the
+history of both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from reftrack.errors import InvalidInputError
+from reftrack.models import Advocate, AdvocateEvent, Ask, FollowUp, NpsScore, Referral, utcnow
+from reftrack.services.advocates import normalise_tags
+
+# Fields the kept record takes from the duplicate when it has none of its own.
+FILLED = ("company", "email", "phone", "customer_since", "source", "referred_by", "title", "url")
+MOVED = (
+    ("asks", Ask),
+    ("referrals", Referral),
+    ("follow-ups", FollowUp),
+    ("scores", NpsScore),
+    ("events", AdvocateEvent),
+)
+
+
+@dataclass
+class Merge:
+    keep: Advocate
+    duplicate: Advocate
+    moved: dict[str, list[Any]] = field(default_factory=dict)
+    filled: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{len(rows)} {noun}" for noun, rows in self.moved.items() if rows]
+        said = (
+            f"merge #{self.duplicate.id} {self.duplicate.name} into #{self.keep.id} "
+            f"{self.keep.name}: moving {', '.join(parts) or 'no history'}"
+        )
+        if self.filled:
+            said += f"; filling {', '.join(self.filled)}"
+        return said + f"; #{self.duplicate.id} is then deleted"
+
+
+def plan(session: Session, *, keep: Advocate, duplicate: Advocate) -> Merge:
+    if keep.id == duplicate.id:
+        raise InvalidInputError("that is the same advocate twice; give two different ones")
+    merge = Merge(keep, duplicate)
+    for noun, model in MOVED:
+        merge.moved[noun] = list(
+            session.exec(select(model).where(model.advocate_id == duplicate.id)).all()
+        )
+    merge.filled = [
+        name
+        for name in FILLED
+        if getattr(keep, name) is None and getattr(duplicate, name) is not None
+    ]
+    if duplicate.tags and normalise_tags([keep.tags or "", duplicate.tags]) != keep.tags:
+        merge.filled.append("tags")
+    if duplicate.notes:
+        merge.filled.append("notes")
+    return merge
+
+
+def carry_out(session: Session, merge: Merge) -> None:
+    keep, duplicate = merge.keep, merge.duplicate
+    for rows in merge.moved.values():
+        for row in rows:
+            row.advocate_id = keep.id
+            if hasattr(row, "updated_at"):
+                row.updated_at = utcnow()
+            session.add(row)
+    email = duplicate.email
+    _latest(keep, duplicate)
+    for name in FILLED:
+        if name in merge.filled:
+            setattr(keep, name, getattr(duplicate, name))
+    keep.tags = normalise_tags([keep.tags or "", duplicate.tags or ""])
+    if duplicate.notes:
+        keep.notes = f"{keep.notes}\n{duplicate.notes}" if keep.notes else duplicate.notes
+    keep.archived = keep.archived and duplicate.archived
+    session.flush()
+    session.delete(duplicate)
+    session.flush()
+    if email is not None and "email" in merge.filled:
+        keep.email = email
+    keep.updated_at = utcnow()
+    session.add(keep)
+    session.flush()
+
+
+def _latest(keep: Advocate, duplicate: Advocate) -> None:
+    """The latest score and events of the two (an imported row may carry them without
+    the history behind them)."""
+    if duplicate.nps_on is not None and (keep.nps_on is None or duplicate.nps_on > keep.nps_on):
+        keep.nps, keep.nps_on = duplicate.nps, duplicate.nps_on
+    for name in ("last_milestone_on", "last_complaint_on"):
+        dates = [d for d in (getattr(keep, name), getattr(duplicate, name)) if d is not None]
+        setattr(keep, name, max(dates) if dates else None)
