@@ -82,6 +82,11 @@ def test_done_and_cancelled_follow_ups_of_the_last_30_days_are_cancelled_events(
     assert (str(done["status"]), int(done["sequence"])) == ("CANCELLED", 1)
     assert done["dtstart"].dt == date(2026, 4, 1)
     assert after != before
+    assert cli("followup", "cancel", str(thank)).exit_code == 0
+    _, events = calendar_of(cli)
+    cancelled = events[follow_up_uid(thank)]
+    assert (str(cancelled["status"]), int(cancelled["sequence"])) == ("CANCELLED", 1)
+    assert str(cancelled["summary"]).startswith("Cancelled:")
 
 
 def test_an_unchanged_book_exports_an_identical_calendar(cli: Invoke, tmp_path: Path) -> None:
