@@ -158,3 +158,15 @@ def test_a_password_in_the_command_line_is_not_journaled(cli: Invoke, db_path: P
 
 def test_log_of_an_unknown_kind_is_one_line(cli: Invoke) -> None:
     assert_one_line_error(cli("log", "thing:3"), "'thing' is not a kind of record")
+
+
+def test_a_dry_run_or_a_bad_file_journals_nothing(cli: Invoke, tmp_path: Path) -> None:
+    ok(cli("advocate", "add", "Anna", "--email", "anna@example.test"))
+    good = tmp_path / "good.csv"
+    good.write_text("name,email,nps\nAnna,anna@example.test,9\nBram,b@example.test,8\n")
+    ok(cli("import", "advocates", str(good), "--dry-run"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,nps\n" + "".join(f"P{i},7\n" for i in range(1200)) + "Q,eleven\n")
+    assert cli("import", "advocates", str(bad)).exit_code == 1
+    assert [e["command"].split()[1] for e in entries(cli)] == ["advocate"]
+    assert len(json.loads(ok(cli("advocate", "list", "--format", "json")).stdout)) == 1

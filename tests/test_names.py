@@ -77,6 +77,7 @@ def test_search_by_phone_email_company_and_notes(cli: Invoke, people: None) -> N
     assert [(h["kind"], h["name"], h["matched"]) for h in data(cli, "search", "0612345678")] == [
         ("advocate", "Jan Smit", "phone")
     ]
+    assert [h["name"] for h in data(cli, "search", "06", "1234", "5678")] == ["Jan Smit"]
     assert [h["name"] for h in data(cli, "search", "JAN@SMIT")] == ["Jan Smit"]
     [hit] = data(cli, "search", "bakkerij een")
     assert (hit["kind"], hit["name"], hit["matched"]) == ("prospect", "Piet", "company")

@@ -263,3 +263,36 @@ def test_piet_cannot_link_annas_advocates_through_import_all(
     assert ada(cli, piet)["referred_by"] is None
     ok(run(cli, team["boss"], "import", "all", str(folder)))  # an admin may
     assert ada(cli, piet)["referred_by"] == referral["id"]
+
+
+def test_undo_is_your_own_on_a_team_database(
+    cli: Invoke, team: dict[str, str], pg_roles: Roles
+) -> None:
+    piet, anna = team["piet"], team["anna"]
+    assert_one_line_error(run(cli, piet, "undo", "--yes", user="piet"), "nothing to undo")
+    [latest, *_] = data(cli, piet, "log", user="piet")
+    assert latest["owner"] == pg_roles.role("anna")
+    result = run(cli, piet, "undo", str(latest["id"]), "--yes", user="piet")
+    assert_one_line_error(result, f"entry #{latest['id']} is {pg_roles.role('anna')}'s")
+    ok(run(cli, piet, "advocate", "add", "Piets", user="piet"))
+    ok(run(cli, piet, "undo", "--yes", user="piet"))  # his own add, not anna's referral
+    assert [a["name"] for a in data(cli, anna, "advocate", "list", "--everyone")] == ["Ada"]
+    assert len(data(cli, anna, "referral", "list", "--everyone")) == 1
+
+
+def test_the_journal_is_guarded_by_the_server_too(
+    cli: Invoke, team: dict[str, str], pg_roles: Roles
+) -> None:
+    engine = create_engine(team["piet"])
+    try:
+        with engine.begin() as connection:
+            marked = connection.execute(text("UPDATE change_entry SET undone_by = 'x'")).rowcount
+            assert marked == 0  # anna's entries: read, never changed
+            assert connection.execute(text("SELECT count(*) FROM change_entry")).scalar() == 3
+        with engine.begin() as connection, pytest.raises(Exception, match="row-level security"):
+            connection.execute(
+                text("INSERT INTO change_entry (at, owner, command) VALUES (now(), :o, 'x')"),
+                {"o": pg_roles.role("anna")},
+            )
+    finally:
+        engine.dispose()

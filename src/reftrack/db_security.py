@@ -22,6 +22,7 @@ from reftrack.errors import NotYoursError
 ADMIN_ROLE = "reftrack_admin"
 OWNED_TABLES = ("advocate", "ask", "referral", "follow_up")
 OF_ADVOCATE = ("nps_score", "advocate_event")  # these rows follow their advocate's owner
+JOURNAL = ("change_entry", "change_row")  # an entry is its owner's; its rows follow it (0005)
 POLICIES = ("reftrack_read", "reftrack_insert", "reftrack_update", "reftrack_delete")
 
 STALE = (
@@ -130,7 +131,7 @@ def describe_refusal(detail: str) -> str | None:
 
 def row_security(connection: Connection) -> dict[str, Any]:
     """What doctor shows: RLS per table (off/on/forced) and the reftrack policies on it."""
-    tables = (*OWNED_TABLES, *OF_ADVOCATE)
+    tables = (*OWNED_TABLES, *OF_ADVOCATE, *JOURNAL)
     flags = {
         name: ("forced" if forced else "on") if enabled else "off"
         for name, enabled, forced in connection.exec_driver_sql(

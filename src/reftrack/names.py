@@ -18,7 +18,7 @@ def fold(text: str | None) -> str | None:
         return None
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.lower())  # lower, as PostgreSQL: ß stays
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -136,10 +136,10 @@ def write_session(*, journal: bool = True) -> Iterator[Session]:
     owner = user()
     with database().session(write=True, owner=owner) as session:
         if journal:
-            record.start(session)
+            record.start(session, command=record.command_line(state.argv), owner=owner)
         yield session
         if journal:
-            record.finish(session, command=record.command_line(state.argv), owner=owner)
+            record.finish(session)
 
 
 @contextmanager

@@ -24,8 +24,8 @@ SEARCH_TABLE = [
 
 
 def search(
-    text: Annotated[
-        str, typer.Argument(help="A name, company, e-mail, phone or a word of the notes.")
+    words: Annotated[
+        list[str], typer.Argument(help="A name, company, e-mail, phone or words of the notes.")
     ],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="At most this many of each kind.")
@@ -40,6 +40,7 @@ def search(
     from reftrack import render
     from reftrack.services import search as searching
 
+    text = " ".join(words)  # `search 06 1234 5678` needs no quotes
     with common.read_session() as session:
         hits = searching.search(session, text, limit=limit)
     rows = [asdict(hit) for hit in hits]

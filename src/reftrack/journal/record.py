@@ -39,9 +39,17 @@ class Change:
     last_id: int | None = None  # an import's new rows: row_id to last_id
 
 
+_ROW_COLUMNS = ("entry_id", "table_name", "row_id", "last_id", "op", "before", "after")
+_MARKS = ", ".join("?" * len(_ROW_COLUMNS))
+_INSERT_SQLITE = f"INSERT INTO change_row ({', '.join(_ROW_COLUMNS)}) VALUES ({_MARKS})"
+
+
 @dataclass
 class Collector:
+    command: str
+    owner: str | None
     changes: list[Change] = field(default_factory=list)
+    entry_id: int | None = None  # once the entry is written (an import spills as it goes)
     _before: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     _latest: dict[tuple[str, int], Change] = field(default_factory=dict)
 
@@ -67,9 +75,42 @@ class Collector:
         self.changes.append(change)
         self._latest[(change.table, change.row_id)] = change
 
+    def spill(self, connection: Connection) -> None:
+        """Write what is collected so far (the entry first, once): an import of 100k
+        changed rows keeps one chunk of them in memory, not all."""
+        if not self.changes:
+            return
+        if self.entry_id is None:
+            statement = insert(ENTRY).values(at=utcnow(), owner=self.owner, command=self.command)
+            self.entry_id = int(connection.execute(statement.returning(ENTRY.c.id)).scalar_one())
+        rows = [
+            (
+                self.entry_id,
+                change.table,
+                change.row_id,
+                change.last_id,
+                change.op,
+                None if change.before is None else dumps(change.before),
+                None if change.after is None else dumps(change.after),
+            )
+            for change in self.changes
+        ]
+        if connection.dialect.name == "sqlite":  # straight to the driver, as imports write
+            connection.exec_driver_sql(_INSERT_SQLITE, rows)
+        else:
+            connection.execute(insert(ROW), [dict(zip(_ROW_COLUMNS, r, strict=True)) for r in rows])
+        self.changes.clear()
+        self._latest.clear()  # a row changed again later gets a change of its own
 
-def start(session: Session) -> Collector:
-    collector = Collector()
+    def discard(self) -> None:
+        """The session was rolled back (a dry run, a bad row): nothing to journal."""
+        self.changes.clear()
+        self._latest.clear()
+        self.entry_id = None
+
+
+def start(session: Session, *, command: str, owner: str | None) -> Collector:
+    collector = Collector(command, owner)
     session.info[KEY] = collector
     return collector
 
@@ -87,37 +128,15 @@ def command_line(argv: list[str]) -> str:
     return _SECRET.sub(r"\1***@", shlex.join(["reftrack", *argv]))
 
 
-def finish(session: Session, *, command: str, owner: str | None) -> int | None:
+def finish(session: Session) -> int | None:
     """Write the entry for what the session changed (none when nothing changed)."""
     collector = collector_of(session)
     if collector is None:
         return None
     session.flush()
     session.info.pop(KEY, None)
-    if not collector.changes:
-        return None
-    connection = session.connection()
-    entry_id = int(
-        connection.execute(
-            insert(ENTRY).values(at=utcnow(), owner=owner, command=command).returning(ENTRY.c.id)
-        ).scalar_one()
-    )
-    connection.execute(
-        insert(ROW),
-        [
-            {
-                "entry_id": entry_id,
-                "table_name": change.table,
-                "row_id": change.row_id,
-                "last_id": change.last_id,
-                "op": change.op,
-                "before": None if change.before is None else dumps(change.before),
-                "after": None if change.after is None else dumps(change.after),
-            }
-            for change in collector.changes
-        ],
-    )
-    return entry_id
+    collector.spill(session.connection())
+    return collector.entry_id
 
 
 # --- the ORM's rows --------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Table
@@ -11,14 +12,17 @@ from sqlalchemy import Boolean, Date, DateTime, Table
 STAMP = "%Y-%m-%d %H:%M:%S.%f"  # as SQLAlchemy stores a DateTime on SQLite (UTC, no zone)
 
 
-def _plain(value: Any) -> Any:
+@lru_cache(maxsize=4096)  # an import's rows share their timestamp, and dates repeat
+def _temporal(value: date) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
         return value.strftime(STAMP)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    return value.isoformat()
+
+
+def _plain(value: Any) -> Any:
+    return _temporal(value) if isinstance(value, date) else value
 
 
 def dumps(row: dict[str, Any]) -> str:

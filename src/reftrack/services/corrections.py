@@ -111,19 +111,11 @@ def edit_ask(
     return said
 
 
-def _unlink_ask(session: Session, referral: Referral, today: date) -> None:
-    """The referral no longer answers its ask: an ask left without referrals is pending
-    again, and its check-back is due again."""
+def _unlink_ask(session: Session, referral: Referral) -> None:
     ask = session.get(Ask, referral.ask_id) if referral.ask_id else None
     referral.ask_id = None
-    if ask is None:
-        return
-    session.flush()
-    others = session.exec(select(Referral.id).where(Referral.ask_id == ask.id)).first()
-    if others is None and ask.outcome == Outcome.referred:
-        ask.outcome = Outcome.pending.value
-        _touch(session, ask)
-        rules.ask_reopened(session, ask=ask)
+    if ask is not None:
+        rules.referral_gone(session, ask=ask)
 
 
 def _link_ask(session: Session, referral: Referral, ask: Ask) -> None:
@@ -161,7 +153,7 @@ def edit_referral(
             _touch(session, follow_up)
         said.append(f"from {advocate.name}")
         if ask is None and not organic and referral.ask_id is not None:
-            _unlink_ask(session, referral, today)
+            _unlink_ask(session, referral)
             said.append("no longer answers the old advocate's ask (organic now; --ask to link one)")
     if ask is not None:
         if ask.advocate_id != referral.advocate_id:
@@ -172,11 +164,11 @@ def edit_referral(
             )
         if ask.id != referral.ask_id:
             if referral.ask_id is not None:
-                _unlink_ask(session, referral, today)
+                _unlink_ask(session, referral)
             _link_ask(session, referral, ask)
             said.append(f"answers ask #{ask.id}")
     elif organic and referral.ask_id is not None:
-        _unlink_ask(session, referral, today)
+        _unlink_ask(session, referral)
         said.append("organic")
     said += _edit_fields(session, referral, today, settings, changes)
     if not said:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from reftrack.enums import EventKind, FollowUpKind, Outcome
+from reftrack.enums import EventKind, FollowUpKind
 from reftrack.errors import InvalidInputError, NotFoundError
 from reftrack.models import Advocate, AdvocateEvent, Ask, FollowUp, NpsScore, Referral, utcnow
 from reftrack.services import rules
@@ -102,14 +102,8 @@ def _delete_referral(session: Session, referral: Referral) -> None:
         session.add(advocate)
     ask = session.get(Ask, referral.ask_id) if referral.ask_id else None
     session.delete(referral)
-    session.flush()
-    if ask is not None and ask.outcome == Outcome.referred:
-        others = session.exec(select(col(Referral.id)).where(Referral.ask_id == ask.id)).first()
-        if others is None:  # the ask brought nothing after all: pending again
-            ask.outcome = Outcome.pending.value
-            ask.updated_at = utcnow()
-            session.add(ask)
-            rules.ask_reopened(session, ask=ask)
+    if ask is not None:
+        rules.referral_gone(session, ask=ask)
 
 
 def _delete_ask(session: Session, ask: Ask) -> None:

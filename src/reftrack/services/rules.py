@@ -113,6 +113,18 @@ def ask_reopened(session: Session, *, ask: Ask) -> None:
         session.add(closed)
 
 
+def referral_gone(session: Session, *, ask: Ask) -> None:
+    """A referral no longer answers ``ask`` (moved, unlinked, deleted): an ask left
+    without any is pending again, and its check-back is due again."""
+    session.flush()
+    others = session.exec(select(col(Referral.id)).where(Referral.ask_id == ask.id)).first()
+    if others is None and ask.outcome == Outcome.referred:
+        ask.outcome = Outcome.pending.value
+        ask.updated_at = utcnow()
+        session.add(ask)
+        ask_reopened(session, ask=ask)
+
+
 def referral_logged(
     session: Session, *, referral: Referral, ask: Ask | None, settings: Settings
 ) -> None:

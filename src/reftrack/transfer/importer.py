@@ -200,7 +200,16 @@ class Importer(ImportState):
         if journal is not None:
             journal.inserted(self.table.name, inserts)
             for row_id, before in befores.items():
-                journal.updated(self.table.name, row_id, before, dict(updates[row_id]))
+                # only the columns that changed: undo puts back what the before names
+                after = updates[row_id]
+                keys = [k for k, v in after.items() if before.get(k) != v]
+                journal.updated(
+                    self.table.name,
+                    row_id,
+                    {k: before.get(k) for k in keys},
+                    {k: after[k] for k in keys},
+                )
+            journal.spill(self.connection)
 
     def _set_owner(self, record: tables.Record, new: dict[str, Any]) -> None:
         if not self.has_owner_column or (self.context.new_ids and new.get("owner") is None):

@@ -101,4 +101,6 @@ def import_tables(
         context.journal.inserted("nps_score", range(scores_before + 1, scores_after + 1))
     if dry_run or any(report.bad_rows for report in reports):
         session.rollback()
+        if context.journal is not None:
+            context.journal.discard()
     return reports
