@@ -377,3 +377,15 @@ def test_reimporting_scores_and_events_without_ids_adds_nothing(
         ("8", "2026-03-01"),
         ("3", "2026-03-10"),
     ]
+
+
+def test_undo_of_a_restore_takes_back_its_scores_and_events_too(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    seed(cli)
+    export_all(cli, tmp_path / "out")
+    other = {"REFTRACK_DB": str(tmp_path / "other.db")}
+    ok(cli("import", "all", str(tmp_path / "out"), env=other))
+    ok(cli("undo", "--last", "1", "--yes", env=other))
+    for kind in KINDS:
+        assert ok(cli("export", kind, env=other)).stdout.count("\n") == 1, kind
