@@ -389,3 +389,14 @@ def test_undo_of_a_restore_takes_back_its_scores_and_events_too(
     ok(cli("undo", "--last", "1", "--yes", env=other))
     for kind in KINDS:
         assert ok(cli("export", kind, env=other)).stdout.count("\n") == 1, kind
+
+
+def test_undo_of_an_import_that_changed_a_score_puts_it_back(cli: Invoke, tmp_path: Path) -> None:
+    ok(cli("advocate", "add", "Anna"))
+    ok(cli("advocate", "score", "Anna", "8", "--on", "2026-03-01"))
+    before = ok(cli("export", "scores")).stdout
+    edited = tmp_path / "scores.csv"
+    edited.write_text(before.replace(",8,2026-03-01", ",6,2026-03-02"))
+    assert "1 updated" in ok(cli("import", "scores", str(edited))).stderr
+    ok(cli("undo", "--last", "1", "--yes"))
+    assert ok(cli("export", "scores")).stdout == before

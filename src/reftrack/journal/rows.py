@@ -13,20 +13,22 @@ STAMP = "%Y-%m-%d %H:%M:%S.%f"  # as SQLAlchemy stores a DateTime on SQLite (UTC
 
 
 @lru_cache(maxsize=4096)  # an import's rows share their timestamp, and dates repeat
-def _temporal(value: date) -> str:
+def _temporal(value: Any) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
         return value.strftime(STAMP)
-    return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not kept in the journal")
 
 
-def _plain(value: Any) -> Any:
-    return _temporal(value) if isinstance(value, date) else value
+# The C encoder calls _temporal only for what JSON lacks: dates and date-times.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_temporal)
 
 
 def dumps(row: dict[str, Any]) -> str:
-    return json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(row)
 
 
 def loads(text: str | None) -> dict[str, Any]:

@@ -138,7 +138,7 @@ class Importer(ImportState):
         inserts: dict[int, dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         scores: list[dict[str, Any]] = []
-        befores: dict[int, dict[str, Any]] = {}  # for the journal: updated rows as they were
+        befores: dict[int, dict[str, Any]] = {}  # for the journal: changed columns as they were
         now = utcnow()
         for record in rows:
             target = self._match(record, state)
@@ -183,8 +183,13 @@ class Importer(ImportState):
                 self.context.remap[file_id] = target
             current = state[target]
             changed = [k for k, v in incoming.items() if current.get(k) != v]
-            if changed and target not in inserts and target not in befores:
-                befores[target] = dict(current)
+            if changed and target not in inserts:
+                # for the journal: each changed column as it was before this import
+                was = befores.setdefault(
+                    target, {} if self.history else {"updated_at": current.get("updated_at")}
+                )
+                for key in changed:
+                    was.setdefault(key, current.get(key))
             if changed and self.context.identity is not None and not self.history:
                 check(self.context.identity, self.table.name, target, current.get("owner"))
                 if "owner" in changed:
@@ -199,16 +204,9 @@ class Importer(ImportState):
         journal = self.context.journal
         if journal is not None:
             journal.inserted(self.table.name, inserts)
-            for row_id, before in befores.items():
-                # only the columns that changed: undo puts back what the before names
-                after = updates[row_id]
-                keys = [k for k, v in after.items() if before.get(k) != v]
-                journal.updated(
-                    self.table.name,
-                    row_id,
-                    {k: before.get(k) for k in keys},
-                    {k: after[k] for k in keys},
-                )
+            for row_id, before in befores.items():  # only the changed columns: undo puts
+                after = updates[row_id]  # back what the before names
+                journal.updated(self.table.name, row_id, before, {k: after[k] for k in before})
             journal.spill(self.connection)
 
     def _set_owner(self, record: tables.Record, new: dict[str, Any]) -> None:
