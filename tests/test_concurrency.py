@@ -102,7 +102,7 @@ def test_an_interrupted_import_leaves_all_or_nothing(
     assert importer.poll() is None, "the import finished before it could be interrupted"
     os.kill(importer.pid, stop)
     _, err = importer.communicate(timeout=60)
-    assert importer.returncode != 0
+    assert importer.returncode != 0, err
     if stop == signal.SIGINT:
         assert importer.returncode == 130
         assert "interrupted" in err and "nothing was written" in err

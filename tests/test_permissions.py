@@ -95,8 +95,10 @@ def test_export_all_makes_an_owner_only_folder(cli: Invoke, tmp_path: Path) -> N
     assert [p.name for p in files] == [
         "advocates.csv",
         "asks.csv",
+        "events.csv",
         "followups.csv",
         "referrals.csv",
+        "scores.csv",
     ]
     assert {mode(p) for p in files} == {0o600}
 

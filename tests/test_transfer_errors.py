@@ -112,11 +112,13 @@ def test_a_link_to_a_missing_record_is_a_row_error(cli: Invoke) -> None:
     assert count(cli, "asks") == 0
 
 
-def test_a_workbook_is_refused_with_the_fix(cli: Invoke, tmp_path: Path) -> None:
+def test_a_broken_workbook_is_refused_with_the_fix(cli: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "contacts.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     result = cli("import", "advocates", str(path))
-    assert_one_line_error(result, "is a spreadsheet workbook, not a CSV file; save it as CSV")
+    assert_one_line_error(
+        result, "contacts.xlsx is not an .xlsx workbook that can be read", "save it again as .xlsx"
+    )
 
 
 def test_usage_mistakes(cli: Invoke, tmp_path: Path) -> None:

@@ -59,8 +59,10 @@ def seed(cli: Invoke) -> None:
             "2023-01-10",
         )
     )
-    ok(cli("advocate", "milestone", "Anna", "--on", "2026-03-01"))
-    ok(cli("advocate", "complaint", "Jan", "--on", "2026-03-02"))
+    ok(cli("advocate", "milestone", "Anna", "--on", "2026-03-01", "--note", "ROI review: 3x"))
+    ok(cli("advocate", "complaint", "Jan", "--on", "2026-03-02", "--note", '=late, "again"'))
+    ok(cli("advocate", "score", "Jan", "4", "--on", "2026-02-01"))
+    ok(cli("advocate", "score", "Jan", "8", "--on", "2026-03-05"))
     ok(
         cli(
             "ask",
@@ -137,6 +139,38 @@ def test_export_all_then_import_all_restores_every_record(cli: Invoke, tmp_path:
     assert [a["referred_by"] for a in advocates] == ["", "", "1"]  # Piet came from referral 1
     assert "3 inserted, 0 updated, 0 skipped (unchanged), 0 blank rows skipped" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def show_all(cli: Invoke, ids: list[str], env: dict[str, str] | None = None) -> list[object]:
+    return [
+        json.loads(ok(cli("advocate", "show", id, "--format", "json", env=env)).stdout)
+        for id in ids
+    ]
+
+
+def test_a_restore_keeps_every_score_and_event_and_every_profile(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    seed(cli)
+    before = export_all(cli, tmp_path / "out")
+    other = {"REFTRACK_DB": str(tmp_path / "other.db")}
+
+    result = ok(cli("import", "all", str(tmp_path / "out"), env=other))
+
+    assert export_all(cli, tmp_path / "back", other) == before
+    scores = list(csv.DictReader(io.StringIO(before["scores"])))
+    jan = [(s["score"], s["scored_on"]) for s in scores if s["advocate"] == "Jan 't Hart"]
+    assert jan[-2:] == [("4", "2026-02-01"), ("8", "2026-03-05")]
+    events = list(csv.DictReader(io.StringIO(before["events"])))
+    assert [(e["kind"], e["note"]) for e in events] == [
+        ("milestone", "ROI review: 3x"),
+        ("complaint", '\'=late, "again"'),
+    ]
+    assert "imported scores from scores.csv" in result.stderr
+    ids = [a["id"] for a in csv.DictReader(io.StringIO(before["advocates"]))]
+    shown = show_all(cli, ids)
+    assert show_all(cli, ids, other) == shown
+    assert "ROI review: 3x" in json.dumps(shown) and '"score": 4' in json.dumps(shown)
 
 
 def test_json_export_round_trips_too(cli: Invoke, tmp_path: Path) -> None:
@@ -291,3 +325,78 @@ def test_followups_export_as_a_calendar(cli: Invoke) -> None:
     text = ok(cli("export", "followups", "--format", "ics")).stdout
     assert text.startswith("BEGIN:VCALENDAR")
     assert text.count("BEGIN:VEVENT") >= 1
+
+
+def test_importing_scores_and_events_leaves_the_advocates_fields_alone(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    ok(cli("advocate", "add", "Anna", "--nps", "9", "--since", "2024-01-01"))
+    ok(cli("advocate", "milestone", "Anna", "--on", "2026-03-01"))
+    before = json.loads(ok(cli("export", "advocates", "--format", "json")).stdout)
+    scores = tmp_path / "scores.csv"
+    scores.write_text("advocate,score,scored_on\nAnna,3,2026-03-10\n")
+    events = tmp_path / "events.csv"
+    events.write_text("advocate_id,kind,happened_on,note\n1,milestone,2026-03-12,renewal\n")
+
+    assert "1 inserted" in ok(cli("import", "scores", str(scores))).stderr
+    assert "1 inserted" in ok(cli("import", "events", str(events))).stderr
+
+    assert json.loads(ok(cli("export", "advocates", "--format", "json")).stdout) == before
+    history = list(csv.DictReader(io.StringIO(ok(cli("export", "scores")).stdout)))
+    assert [(s["score"], s["scored_on"]) for s in history][-1] == ("3", "2026-03-10")
+    shown = json.loads(ok(cli("advocate", "show", "Anna", "--format", "json")).stdout)
+    assert "renewal" in json.dumps(shown)
+
+
+def test_a_score_for_an_unknown_advocate_is_a_bad_row(cli: Invoke, tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    scores.write_text("advocate_id,score,scored_on\n7,3,2026-03-10\n1,11,2026-03-10\n")
+    ok(cli("advocate", "add", "Anna"))
+    result = cli("import", "scores", str(scores))
+    assert result.exit_code == 1
+    assert "scores.csv line 2, column 'advocate_id': there is no advocate #7" in result.stderr
+    assert "scores.csv line 3, column 'score': '11' is not a score" in result.stderr
+    assert ok(cli("export", "scores")).stdout == "id,advocate_id,advocate,score,scored_on\n"
+
+
+def test_reimporting_scores_and_events_without_ids_adds_nothing(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    ok(cli("advocate", "add", "Anna"))
+    ok(cli("advocate", "score", "Anna", "8", "--on", "2026-03-01"))
+    scores = tmp_path / "scores.csv"
+    scores.write_text("advocate,score,scored_on\nAnna,8,2026-03-01\nAnna,3,2026-03-10\n")
+    events = tmp_path / "events.csv"
+    events.write_text("advocate,kind,happened_on,note\nAnna,complaint,2026-03-12,late\n")
+    assert "1 inserted, 0 updated, 1 skipped" in ok(cli("import", "scores", str(scores))).stderr
+    assert "0 inserted, 0 updated, 2 skipped" in ok(cli("import", "scores", str(scores))).stderr
+    ok(cli("import", "events", str(events)))
+    assert "0 inserted, 0 updated, 1 skipped" in ok(cli("import", "events", str(events))).stderr
+    rows = list(csv.DictReader(io.StringIO(ok(cli("export", "scores")).stdout)))
+    assert [(r["score"], r["scored_on"]) for r in rows] == [
+        ("8", "2026-03-01"),
+        ("3", "2026-03-10"),
+    ]
+
+
+def test_undo_of_a_restore_takes_back_its_scores_and_events_too(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    seed(cli)
+    export_all(cli, tmp_path / "out")
+    other = {"REFTRACK_DB": str(tmp_path / "other.db")}
+    ok(cli("import", "all", str(tmp_path / "out"), env=other))
+    ok(cli("undo", "--last", "1", "--yes", env=other))
+    for kind in KINDS:
+        assert ok(cli("export", kind, env=other)).stdout.count("\n") == 1, kind
+
+
+def test_undo_of_an_import_that_changed_a_score_puts_it_back(cli: Invoke, tmp_path: Path) -> None:
+    ok(cli("advocate", "add", "Anna"))
+    ok(cli("advocate", "score", "Anna", "8", "--on", "2026-03-01"))
+    before = ok(cli("export", "scores")).stdout
+    edited = tmp_path / "scores.csv"
+    edited.write_text(before.replace(",8,2026-03-01", ",6,2026-03-02"))
+    assert "1 updated" in ok(cli("import", "scores", str(edited))).stderr
+    ok(cli("undo", "--last", "1", "--yes"))
+    assert ok(cli("export", "scores")).stdout == before

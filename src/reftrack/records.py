@@ -81,6 +81,9 @@ FOLLOWUP_COLUMNS = [
     "cancelled",
     "owner",
 ]
+# the advocates' history (beyond §7): every NPS answer, every milestone and complaint
+SCORE_COLUMNS = ["id", "advocate_id", "advocate", "score", "scored_on"]
+EVENT_COLUMNS = ["id", "advocate_id", "advocate", "kind", "happened_on", "note"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class Kind:
     columns: tuple[str, ...]  # the canonical row
     links: Mapping[str, str] = field(default_factory=dict)  # link column → the kind it names
     name_field: str | None = None  # the column a person's name goes to (First + Last Name)
+    history: bool = False  # an advocate's history: no owner, no updated_at, never derived
 
 
 # In the order that keeps links valid: import writes them so, export all lists them so.
@@ -122,6 +126,22 @@ KINDS: dict[str, Kind] = {
             "follow_up",
             tuple(FOLLOWUP_COLUMNS),
             {"advocate_id": "advocates", "ask_id": "asks", "referral_id": "referrals"},
+        ),
+        Kind(
+            "scores",
+            "score",
+            "nps_score",
+            tuple(SCORE_COLUMNS),
+            {"advocate_id": "advocates"},
+            history=True,
+        ),
+        Kind(
+            "events",
+            "event",
+            "advocate_event",
+            tuple(EVENT_COLUMNS),
+            {"advocate_id": "advocates"},
+            history=True,
         ),
     )
 }
@@ -220,4 +240,25 @@ def followup_row(follow_up: Any, advocate_name: str | None, prospect: str | None
         "outcome": follow_up.outcome,
         "cancelled": bool(follow_up.cancelled),
         "owner": follow_up.owner,
+    }
+
+
+def score_row(score: Any, advocate_name: str | None) -> dict[str, Any]:
+    return {
+        "id": score.id,
+        "advocate_id": score.advocate_id,
+        "advocate": advocate_name,
+        "score": score.score,
+        "scored_on": iso(score.scored_on),
+    }
+
+
+def event_row(event: Any, advocate_name: str | None) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "advocate_id": event.advocate_id,
+        "advocate": advocate_name,
+        "kind": event.kind,
+        "happened_on": iso(event.happened_on),
+        "note": event.note,
     }

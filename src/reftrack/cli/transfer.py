@@ -1,44 +1,29 @@
-"""`reftrack import` and `reftrack export`: records to and from CSV and JSON files.
+"""`reftrack import` and `reftrack export` (``cli.exporting``): records from CSV, JSON,
+Excel and vCard files.
 
 Thin: open the files (reftrack.files), call reftrack.transfer, report on stderr.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
 from reftrack.cli import common
+from reftrack.cli.exporting import Kind, KindArg, export_command
 from reftrack.errors import InvalidInputError
+
+__all__ = ["Kind", "import_command", "register"]  # Kind: the kinds, for the tests too
 
 if TYPE_CHECKING:
     from reftrack.files.tables import Table
     from reftrack.transfer.common import Action, ImportReport
-
-
-class Kind(StrEnum):
-    """The kinds of records.KINDS, and all (tests/test_architecture.py holds them together;
-    spelled out here so that `--help` does not import the records module)."""
-
-    advocates = "advocates"
-    asks = "asks"
-    referrals = "referrals"
-    followups = "followups"
-    all = "all"
-
-
-class ExportFormat(StrEnum):
-    csv = "csv"
-    json = "json"
-    ics = "ics"
 
 
 class Preset(StrEnum):
@@ -54,135 +39,32 @@ class DateOrder(StrEnum):
     ymd = "ymd"
 
 
-KindArg = Annotated[Kind, typer.Argument(help="advocates, asks, referrals, followups, or all.")]
-
-EXPORT_HELP = """Write records to a CSV or JSON file (stdout when FILE is - or left out).
-
-CSV has the canonical columns (ISO dates, ids, the advocate's name beside its id); a cell
-a spreadsheet would run as a formula gets a leading apostrophe. `all` writes
-advocates.csv, asks.csv, referrals.csv and followups.csv into the folder FILE.
-`followups --format ics` writes the open follow-ups as a calendar.
-
-Examples:
-
-  reftrack export advocates advocates.csv
-
-  reftrack export referrals --format json | jq '.[] | select(.status == "won")'
-
-  reftrack export all backup/
-"""
-
-
-def export_command(
-    kind: KindArg,
-    target: Annotated[
-        str, typer.Argument(help="File, - for stdout, or a folder for `all`.", show_default=False)
-    ] = "-",
-    fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="csv, json, or ics (followups).")
-    ] = ExportFormat.csv,
-) -> None:
-    from reftrack import render
-    from reftrack.transfer import export
-
-    if not target.strip():  # Path("") is the current folder: never write there unasked
-        raise InvalidInputError(
-            "the export target is empty; give a file, - for stdout, or a folder"
-        )
-    if fmt is ExportFormat.ics and kind is not Kind.followups:
-        raise InvalidInputError("--format ics is for `export followups`; use csv or json")
-    if kind is Kind.all:
-        if target == "-":
-            raise InvalidInputError("`export all` writes one file per kind: give a folder")
-        from reftrack.records import KINDS
-
-        folder = _export_folder(Path(target))
-        with common.read_session() as session:
-            for name in KINDS:
-                path = folder / f"{name}.{fmt.value}"
-                with _output(str(path)) as stream:
-                    done = export.export_table(session, kind=name, stream=stream, fmt=fmt.value)
-                render.message(f"exported {done.rows} {name} to {path}")
-        return
-    with common.read_session() as session, _output(target) as stream:
-        if fmt is ExportFormat.ics:
-            _write_ics(session, stream)
-            return
-        done = export.export_table(session, kind=kind.value, stream=stream, fmt=fmt.value)
-    if target != "-":
-        render.message(f"exported {done.rows} {kind.value} to {target}")
-
-
-def _write_ics(session: Any, stream: IO[str]) -> None:
-    from datetime import date
-
-    from reftrack.files.ics import calendar_bytes
-    from reftrack.services.due import calendar_entries, due_items
-
-    items = due_items(session, as_of=common.today(), until=date.max)
-    stream.write(calendar_bytes(calendar_entries(items)).decode("utf-8"))
-
-
-def _export_folder(folder: Path) -> Path:
-    """The folder of `export all`: owner-only when reftrack makes it; the user's left as is."""
-    from reftrack.db import OWNER_ONLY_FOLDER
-
-    if folder.exists() and not folder.is_dir():
-        raise InvalidInputError(f"{folder} is a file; give a folder for `export all`")
-    try:
-        folder.mkdir(mode=OWNER_ONLY_FOLDER, parents=True, exist_ok=True)
-    except OSError as error:
-        raise InvalidInputError(
-            f"cannot make the folder {folder} ({error.strerror}); give a folder for `export all`"
-        ) from None
-    return folder
-
-
-@contextmanager
-def _output(target: str) -> Iterator[IO[str]]:
-    """stdout, or a file that appears whole or not at all (written aside, then renamed)."""
-    if target == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    path = Path(target)
-    if path.is_dir():
-        raise InvalidInputError(f"{path} is a folder; give a file name (or use `export all`)")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    except OSError as error:
-        raise InvalidInputError(f"cannot write {path} ({error.strerror})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.replace(temporary, path)
-    except OSError as error:
-        raise InvalidInputError(
-            f"cannot write {path} ({error.strerror}); nothing was written, free some space "
-            "or choose another place"
-        ) from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-IMPORT_HELP = """Read records from a CSV or JSON file (- for stdin): all rows or none.
+IMPORT_HELP = """Read records from a CSV, JSON, .xlsx or (advocates) .vcf file: all rows or none.
 
 Bad rows are listed with line, column and reason, and nothing is written. Re-importing
 the same file changes nothing: rows match on id, and advocates also on e-mail
 (case-insensitive), then name + company. A file with an id column restores records as
 they are (an empty cell clears the field); other files only fill in and update. The
-follow-up rules do not run. `import all FOLDER` restores an `export all`.
+follow-up rules do not run. `import all FOLDER` (or `BOOK.xlsx`) restores an `export all`,
+the NPS history (scores) and milestones/complaints (events) included.
 
 Files as they come: UTF-8 with or without BOM, cp1252, `,` `;` or tab (sniffed), header
 aliases (Name / First Name + Last Name, E-mail, Company, Phone, ...), a preamble before
-the header (LinkedIn's "Notes:").
+the header (LinkedIn's "Notes:"); a contact with only an e-mail or phone is named from it,
+Google's `a ::: b` keeps `a` (the rest go to the notes), HubSpot's `null` is empty.
+Malformed quoting is an error naming the line. An .xlsx workbook is read from its first
+sheet (or --sheet); vCard 2.1/3.0/4.0 files (Apple, Google, Outlook, Android) give
+advocates.
 
 Examples:
 
   reftrack import advocates Connections.csv --preset linkedin --dry-run
 
   reftrack import advocates klanten.csv --date-order dmy --map "Klant sinds=customer_since"
+
+  reftrack import advocates klanten.xlsx --sheet Klanten
+
+  reftrack import advocates contacts.vcf
 
   reftrack import all backup/
 
@@ -217,6 +99,12 @@ def import_command(
         DateOrder | None,
         typer.Option("--date-order", help="How to read 03-04-2025: dmy, mdy or ymd."),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", help="Of an .xlsx workbook: the sheet to read (default: the first)."
+        ),
+    ] = None,
     new_ids: Annotated[
         bool,
         typer.Option(
@@ -244,9 +132,15 @@ def import_command(
             f"--preset reads contacts: use it with `import advocates`, not {kind}"
         )
 
-    def options(name: str) -> tables.Options:
+    if sheet is not None and kind is Kind.all:
+        raise InvalidInputError(
+            "--sheet names one sheet; `import all BOOK.xlsx` reads a sheet per kind"
+        )
+
+    def options(name: str, sheet: str | None) -> tables.Options:
         return tables.Options(
             kind=name,
+            sheet=sheet,
             preset=preset.value if preset else None,
             mapping=mapping or (),
             delimiter=delimiter,
@@ -255,10 +149,12 @@ def import_command(
         )
 
     with ExitStack() as stack:
-        sources = _sources(kind, source)
+        sources = _sources(kind, source, sheet)
         opened = {
-            name: tables.open_table(stack.enter_context(_input(path)), options(name), name=label)
-            for name, (path, label) in sources.items()
+            name: tables.open_table(
+                stack.enter_context(_input(path)), options(name, named), name=label
+            )
+            for name, (path, label, named) in sources.items()
         }
         for table in opened.values():
             if table.encoding_note:
@@ -268,32 +164,59 @@ def import_command(
                     f"warning: {table.name}: ignoring unknown columns {', '.join(table.unknown)} "
                     "(read one with --map 'COLUMN=field')"
                 )
-        total = sum(Path(path).stat().st_size for path, _ in sources.values() if path != "-")
+            if table.plan.repeated:
+                names = ", ".join(repr(name) for name in table.plan.repeated)
+                render.message(
+                    f"warning: {table.name}: the header has {names} more than once; "
+                    "reading the first column of each name, ignoring the later ones"
+                )
+        total = sum(Path(path).stat().st_size for path, _, _ in sources.values() if path != "-")
         reports = _run_import(stack, opened, dry_run=dry_run, total=total, new_ids=new_ids)
     _summarise(reports, dry_run=dry_run)
 
 
-def _sources(kind: Kind, source: str) -> dict[str, tuple[str, str]]:
-    """kind → (path or -, the name to show)."""
+def _sources(kind: Kind, source: str, sheet: str | None) -> dict[str, tuple[str, str, str | None]]:
+    """kind → (path or -, the name to show, the sheet of a workbook)."""
     if kind is not Kind.all:
         if source != "-" and Path(source).is_dir():
             raise InvalidInputError(f"{source} is a folder; give a file, or use `import all`")
-        return {kind.value: (source, "stdin" if source == "-" else Path(source).name)}
+        return {kind.value: (source, "stdin" if source == "-" else Path(source).name, sheet)}
     from reftrack.records import KINDS
 
     folder = Path(source)
+    if folder.is_file() and folder.suffix.casefold() == ".xlsx":
+        return _workbook_sources(folder)
     if not folder.is_dir():
         raise InvalidInputError(
-            f"`import all` reads a folder written by `export all`; {source} is not one"
+            f"`import all` reads a folder (or an .xlsx) written by `export all`; {source} is "
+            "not one"
         )
-    found = {}
+    found: dict[str, tuple[str, str, str | None]] = {}
     for name in KINDS:
-        for suffix in ("csv", "json"):
+        for suffix in ("csv", "json", "xlsx"):
             if (folder / f"{name}.{suffix}").is_file():
-                found[name] = (str(folder / f"{name}.{suffix}"), f"{name}.{suffix}")
+                found[name] = (str(folder / f"{name}.{suffix}"), f"{name}.{suffix}", None)
                 break
     if not found:
         raise InvalidInputError(f"{source} has none of {', '.join(k + '.csv' for k in KINDS)}")
+    return found
+
+
+def _workbook_sources(path: Path) -> dict[str, tuple[str, str, str | None]]:
+    """`import all BOOK.xlsx`: the sheets named after kinds, as `export all BOOK.xlsx` writes."""
+    from reftrack.files.xlsx import sheet_names
+    from reftrack.records import KINDS
+
+    with _input(str(path)) as binary:
+        titles = sheet_names(binary, name=path.name)
+    found: dict[str, tuple[str, str, str | None]] = {
+        name: (str(path), path.name, name) for name in KINDS if name in titles
+    }
+    if not found:
+        raise InvalidInputError(
+            f"{path.name} has no sheet named after a kind (its sheets: {', '.join(titles)}); "
+            f"name them {', '.join(KINDS)}, or import one sheet with `import KIND --sheet`"
+        )
     return found
 
 
@@ -367,13 +290,15 @@ def _summarise(reports: list[ImportReport], *, dry_run: bool) -> None:
             f"{report.inserted} inserted, {report.updated} updated, "
             f"{report.skipped} skipped (unchanged), {report.blank} blank rows skipped"
         )
+        counts += "".join(
+            f", {count} named from their {source}" for source, count in report.named.items()
+        )
         prefix = "dry run, would import" if dry_run else "imported"
         render.message(f"{prefix} {report.kind} from {report.name}: {counts}")
     if dry_run:
         render.message("dry run: nothing was changed")
 
 
-export_command.__doc__ = EXPORT_HELP
 import_command.__doc__ = IMPORT_HELP
 
 

@@ -15,7 +15,15 @@ from functools import cache
 from typing import Any
 
 from reftrack.dates import EARLIEST, LATEST
-from reftrack.enums import Alternative, Channel, FollowUpKind, Outcome, Source, Status
+from reftrack.enums import (
+    Alternative,
+    Channel,
+    EventKind,
+    FollowUpKind,
+    Outcome,
+    Source,
+    Status,
+)
 from reftrack.errors import InvalidInputError
 from reftrack.money import parse_money
 
@@ -236,6 +244,21 @@ FIELDS: dict[str, list[Field]] = {
         Field("cancelled", parse_flag, default=False),
         Field("owner", parse_line),
     ],
+    "scores": [
+        Field("id", parse_id),
+        Field("advocate_id", parse_id),
+        Field(ADVOCATE_NAME, parse_line, column=""),
+        Field("score", parse_nps, required=True),
+        _date("scored_on", required=True),
+    ],
+    "events": [
+        Field("id", parse_id),
+        Field("advocate_id", parse_id),
+        Field(ADVOCATE_NAME, parse_line, column=""),
+        Field("kind", _choice(EventKind), required=True),
+        _date("happened_on", required=True),
+        Field("note", parse_text),
+    ],
 }
 
 
@@ -247,7 +270,8 @@ def stored_columns(kind: str) -> dict[str, str]:
 def missing_columns(kind: str, present: set[str]) -> list[str]:
     """Required columns the header lacks (advocate_id may be given by name instead)."""
     missing = [f.name for f in FIELDS[kind] if f.required and f.name not in present]
-    if kind in ("asks", "referrals") and not present & {"advocate_id", ADVOCATE_NAME}:
+    needs_advocate = kind in ("asks", "referrals", "scores", "events")
+    if needs_advocate and not present & {"advocate_id", ADVOCATE_NAME}:
         missing.append("advocate_id")
     if kind == "followups" and not present & {*_LINK, ADVOCATE_NAME}:
         missing.append("advocate_id, ask_id or referral_id")

@@ -62,6 +62,16 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "tag"),
     "customer_since": ("customer since", "client since"),
     "nps": ("nps score",),
+    "title": ("title", "position", "job title", "organization 1 - title", "organization title"),
+    "url": (
+        "url",
+        "website",
+        "web page",
+        "website url",
+        "website 1 - value",
+        "profile url",
+        "linkedin url",
+    ),
 }
 
 # where each concept lands for a kind (concepts not listed are not used by that kind)
@@ -78,6 +88,8 @@ _TARGETS: dict[str, dict[str, str]] = {
     },
     "asks": {"notes": "notes"},
     "followups": {"notes": "note"},
+    "scores": {"nps": "score"},
+    "events": {"notes": "note"},
 }
 NAME_FIELD = {name: kind.name_field for name, kind in KINDS.items() if kind.name_field}
 
@@ -95,8 +107,15 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     "linkedin": Preset(
         "a LinkedIn Connections.csv",
-        {"First Name": FIRST, "Last Name": LAST, "Email Address": "email", "Company": "company"},
-        ignore=("URL", "Position", "Connected On"),
+        {
+            "First Name": FIRST,
+            "Last Name": LAST,
+            "Email Address": "email",
+            "Company": "company",
+            "Position": "title",
+            "URL": "url",
+        },
+        ignore=("Connected On",),
         skip_nameless=True,
     ),
     "google": Preset(
@@ -111,6 +130,8 @@ PRESETS: dict[str, Preset] = {
             "Phone 1 - Value": "phone",
             "Organization Name": "company",
             "Organization 1 - Name": "company",
+            "Organization 1 - Title": "title",
+            "Website 1 - Value": "url",
             "Notes": "notes",
         },
     ),
@@ -123,6 +144,8 @@ PRESETS: dict[str, Preset] = {
             "Mobile Phone": "phone",
             "Business Phone": "phone",
             "Company": "company",
+            "Job Title": "title",
+            "Web Page": "url",
             "Notes": "notes",
         },
     ),
@@ -135,6 +158,8 @@ PRESETS: dict[str, Preset] = {
             "Phone Number": "phone",
             "Mobile Phone Number": "phone",
             "Company Name": "company",
+            "Job Title": "title",
+            "Website URL": "url",
         },
     ),
 }
@@ -191,6 +216,7 @@ class Plan:
     header: list[str]
     sources: dict[str, list[int]] = field(default_factory=dict)  # field → cell indexes
     unknown: list[str] = field(default_factory=list)
+    repeated: list[str] = field(default_factory=list)  # header names given twice: first kept
     recognised: int = 0
     skip_nameless: bool = False
 
@@ -239,10 +265,16 @@ def plan(
     mapping = mapping or {}
     result = Plan(kind=kind, header=[h.strip() for h in header])
     ranked: dict[str, list[tuple[int, int]]] = {}
+    seen: set[str] = set()
     for index, raw in enumerate(result.header):
         key = normalise(raw)
         if not key:
             continue
+        if raw.casefold() in seen:  # HubSpot repeats some: the first column is the one read
+            if raw not in result.repeated:
+                result.repeated.append(raw)
+            continue
+        seen.add(raw.casefold())
         target: str | None
         if key in mapping:
             target, rank = mapping[key], 0

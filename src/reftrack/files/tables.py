@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,11 +19,16 @@ from itertools import islice
 from typing import IO, Any
 
 from reftrack.errors import InvalidInputError
+from reftrack.files import vcard
+from reftrack.files.cells import NULL, as_they_come, without_nulls
+from reftrack.files.csv_lines import ESCAPE, CsvLines
 from reftrack.files.encoding import Replay, choose_encoding, refuse_binary, sample_text
 from reftrack.files.fields import convert, missing_columns
 from reftrack.files.headers import NAME_FIELD, Plan, check_preset, parse_map, plan
+from reftrack.files.json_rows import json_rows
 from reftrack.files.writing import restore
-from reftrack.records import cell
+from reftrack.files.xlsx import ZIP_MAGIC, read_sheet
+from reftrack.records import COLUMNS
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -107,6 +111,7 @@ class Options:
     delimiter: str | None = None
     encoding: str | None = None
     date_order: str | None = None
+    sheet: str | None = None  # of a workbook: the first when None
 
 
 @dataclass
@@ -123,6 +128,8 @@ class Table:
     _rows: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))
     _source: Replay | None = None
     read_elsewhere: int | None = None  # bytes a helper process has read (transfer.fast.feed)
+    row_word: str | None = None  # what a row is called in messages ("row" in a workbook)
+    named: dict[str, int] = field(default_factory=dict)  # nameless rows named from: count
 
     @property
     def bytes_read(self) -> int:
@@ -135,7 +142,8 @@ class Table:
         return self.plan.unknown
 
     def where(self, line: int) -> str:
-        return f"{self.name} {'record' if self.delimiter is None else 'line'} {line}"
+        word = self.row_word or ("record" if self.delimiter is None else "line")
+        return f"{self.name} {word} {line}"
 
     def __iter__(self) -> Iterator[Record | BadRow]:
         for line, cells in self.lines():
@@ -150,7 +158,7 @@ class Table:
     def chunks(self, size: int) -> Iterator[list[tuple[int, list[str]]]]:
         """``lines`` in lists of ``size``."""
         rows = self._rows
-        if isinstance(rows, _CsvLines):
+        if isinstance(rows, CsvLines):
             while chunk := rows.chunk(size):
                 yield chunk
             return
@@ -170,8 +178,12 @@ class Table:
             cells = cells[:width]
         if self.delimiter is not None and "'" in [text[:1] for text in cells]:
             cells = [restore(text) for text in cells]
+        if not self._restoring and NULL in cells:
+            cells = without_nulls(cells)
         raw = found.extract(cells)
         name_field = NAME_FIELD.get(options.kind)
+        if not self._restoring:
+            raw = as_they_come(options.kind, raw, name_field, self.named)
         nameless = found.skip_nameless and not raw.get(name_field or "", "").strip()
         if nameless or not any(text.strip() for text in raw.values()):
             self.blank += 1
@@ -188,6 +200,11 @@ class Table:
     def _present(self) -> frozenset[str]:
         return frozenset(self.plan.fields)
 
+    @cached_property
+    def _restoring(self) -> bool:
+        """A file with an id column is an export of records: restored exactly as it is."""
+        return "id" in self.plan.fields
+
     def _ragged(self, line: int, cells: int, width: int) -> RowError:
         return RowError(
             self.where(line),
@@ -202,21 +219,36 @@ def open_table(binary: IO[bytes], options: Options, *, name: str = "stdin") -> T
     head = binary.read(SAMPLE_BYTES)
     if not head.strip().strip(codecs.BOM_UTF8).strip():
         raise InvalidInputError(f"{name} is empty; there is nothing to import")
+    if head.startswith(ZIP_MAGIC) or name.casefold().endswith(".xlsx"):
+        return _open_workbook(head, binary, options, name)
+    if vcard.looks_like_vcard(head) or name.casefold().endswith((".vcf", ".vcard")):
+        return _open_vcards(head, binary, options, name)
     if options.encoding is None:
         refuse_binary(head, name)
+    if options.sheet is not None:
+        raise InvalidInputError(f"--sheet is for .xlsx workbooks; {name} is not one")
     encoding, note = choose_encoding(head, binary, options.encoding, name)
     mapping = parse_map(options.kind, options.mapping)
     sample = sample_text(head, encoding, at_end=len(head) < SAMPLE_BYTES)
     source = Replay(head, binary)
     buffered = io.BufferedReader(source, SAMPLE_BYTES)
-    text = io.TextIOWrapper(buffered, encoding=encoding, errors=_ESCAPE, newline="")
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors=ESCAPE, newline="")
     delimiter: str | None = None
     if sample.lstrip().startswith(("[", "{")):
-        header, rows = _json_rows(text, name)
+        header, rows = json_rows(text, name)
+        header = header or list(COLUMNS[options.kind])  # `[]`: an export of no records
     else:
         scorer = _scorer(options, mapping)
         delimiter, index = sniff(sample, scorer, _delimiter(options.delimiter))
         header, rows = _csv_rows(text, delimiter, index, name, encoding)
+    found = _plan(header, options, mapping, name)
+    table = Table(name, options, found, encoding, delimiter, note, _rows=rows, _source=source)
+    return table
+
+
+def _plan(
+    header: list[str], options: Options, mapping: Mapping[str, str | None], name: str
+) -> Plan:
     found = plan(header, kind=options.kind, preset=options.preset, mapping=mapping)
     check_preset(found, options.preset)
     missing = missing_columns(options.kind, found.fields)
@@ -225,8 +257,44 @@ def open_table(binary: IO[bytes], options: Options, *, name: str = "stdin") -> T
             f"{name} has no {' or '.join(missing)} column (its header: {', '.join(header)}); "
             f"add one, or name a column with --map COLUMN={missing[0].split(',')[0]}"
         )
-    table = Table(name, options, found, encoding, delimiter, note, _rows=rows, _source=source)
-    return table
+    return found
+
+
+def _open_vcards(head: bytes, binary: IO[bytes], options: Options, name: str) -> Table:
+    """A .vcf file: one row per card (``files.vcard``)."""
+    if options.kind != "advocates":
+        raise InvalidInputError(
+            f"{name} is a vCard file: contacts; import it with `import advocates`"
+        )
+    encoding = vcard.encoding_of(head)
+    source = Replay(head, binary)
+    buffered = io.BufferedReader(source, SAMPLE_BYTES)
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
+    start = head.decode(encoding, errors="replace")
+    rows = vcard.card_rows(text, head=start, name=name)
+    mapping = parse_map(options.kind, options.mapping)
+    found = _plan(list(vcard.COLUMNS), options, mapping, name)
+    return Table(name, options, found, encoding, None, _rows=rows, _source=source, row_word="card")
+
+
+def _open_workbook(head: bytes, binary: IO[bytes], options: Options, name: str) -> Table:
+    """An .xlsx file: its first sheet (or ``options.sheet``), read as text cells."""
+    if not head.startswith(ZIP_MAGIC):
+        raise InvalidInputError(
+            f"{name} is not an .xlsx workbook (it is not a zip file); save it as .xlsx, "
+            "or give it the name of what it is (.csv)"
+        )
+    if binary.seekable():
+        binary.seek(0)
+    else:
+        binary = io.BytesIO(head + binary.read())
+    mapping = parse_map(options.kind, options.mapping)
+    title, _, header, rows = read_sheet(
+        binary, name=name, sheet=options.sheet, scorer=_scorer(options, mapping)
+    )
+    label = f"{name} sheet {title!r}"
+    found = _plan(header, options, mapping, label)
+    return Table(label, options, found, "xlsx", None, _rows=rows, row_word="row")
 
 
 def _scorer(options: Options, mapping: Mapping[str, str | None]) -> Any:
@@ -251,9 +319,11 @@ def _delimiter(given: str | None) -> str | None:
 def _csv_rows(
     text: IO[str], delimiter: str, header_index: int, name: str, encoding: str
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    reader = csv.reader(text, delimiter=delimiter)
+    # strict: a quote never closed, or text after a closing quote, is an error naming the
+    # line, never a silent merge of rows
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
     csv.field_size_limit(64 * 1024 * 1024)
-    numbered = _CsvLines(reader, name, encoding)
+    numbered = CsvLines(reader, name, encoding)
     header: list[str] | None = None
     for index, (_, cells) in enumerate(numbered):
         if index == header_index:
@@ -263,110 +333,3 @@ def _csv_rows(
         raise InvalidInputError(f"{name} has no header row; the first row must name the columns")
     header = [h.lstrip("\ufeff") for h in header]
     return header, numbered
-
-
-# Bytes the decoder of any open file has escaped so far: until the first, no chunk can hold
-# an escaped byte, so none needs searching. (It only ever grows; the search is harmless.)
-_UNDECODABLE = [0]
-_ESCAPE = "reftrack-surrogateescape"
-
-
-_SURROGATEESCAPE = codecs.lookup_error("surrogateescape")
-
-
-def _escape(error: UnicodeError) -> tuple[str | bytes, int]:
-    _UNDECODABLE[0] += 1
-    return _SURROGATEESCAPE(error)
-
-
-codecs.register_error(_ESCAPE, _escape)
-
-
-class _CsvLines:
-    """(first line of the record, cells) of a CSV file, one row or a chunk at a time.
-
-    Decoding and CSV errors become one clear error. Bytes that are not ``encoding`` arrive
-    as lone surrogates (``surrogateescape``), so the error names the very line they are on.
-    A chunk is read in one C loop (``islice``); it is searched for such characters only
-    once the decoder has met a bad byte (``_UNDECODABLE``): a million rows make every
-    step per row count.
-    """
-
-    def __init__(self, reader: Any, name: str, encoding: str) -> None:
-        self.reader, self.name, self.encoding = reader, name, encoding
-        self.start = 1  # the first line of the next record
-
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        return self
-
-    def __next__(self) -> tuple[int, list[str]]:
-        chunk = self.chunk(1)
-        if not chunk:
-            raise StopIteration
-        return chunk[0]
-
-    def chunk(self, size: int) -> list[tuple[int, list[str]]]:
-        reader = self.reader
-        rows: list[list[str]] = []
-        ends: list[int] = []
-        try:
-            for cells in islice(reader, size):
-                rows.append(cells)
-                ends.append(reader.line_num)
-        except UnicodeDecodeError as error:
-            bad = error.object[error.start : error.start + 1]
-            raise _not_encoded(self.name, reader.line_num + 1, self.encoding, bad) from None
-        except csv.Error as error:
-            raise InvalidInputError(f"{self.name} line {reader.line_num}: {error}") from None
-        if not rows:
-            return []
-        starts = [self.start, *[end + 1 for end in ends[:-1]]]
-        self.start = ends[-1] + 1
-        if _UNDECODABLE[0]:
-            try:
-                "".join(map("".join, rows)).encode("utf-8")
-            except UnicodeEncodeError:
-                self._name_the_line(starts, rows)
-        return list(zip(starts, rows, strict=True))
-
-    def _name_the_line(self, starts: list[int], rows: list[list[str]]) -> None:
-        for start, cells in zip(starts, rows, strict=True):
-            try:
-                "".join(cells).encode("utf-8")
-            except UnicodeEncodeError as error:
-                bad = bytes([ord(error.object[error.start]) - 0xDC00])
-                raise _not_encoded(self.name, start, self.encoding, bad) from None
-
-
-def _not_encoded(name: str, line: int, encoding: str, bad: bytes) -> InvalidInputError:
-    return InvalidInputError(
-        f"{name} line {line} is not {encoding} (byte {bad!r}); give the file's --encoding "
-        "(e.g. cp1252 or latin-1)"
-    )
-
-
-def _json_rows(text: IO[str], name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    try:
-        data = json.load(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInputError(f"{name} is not valid JSON ({error})") from None
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise InvalidInputError(
-            f"{name} must be a JSON array of objects, like `export --format json`"
-        )
-    header = list(dict.fromkeys(key for item in data[:1] for key in item))
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, item in enumerate(data, start=1):
-            cells = [cell(item.get(key)) for key in header]
-            if "\x00" in "".join(cells):  # a CSV with one is refused as binary; so is this
-                key = next(k for k, cell in zip(header, cells, strict=True) if "\x00" in cell)
-                raise InvalidInputError(
-                    f"{name} record {number}, {key!r} holds a NUL character (\\u0000); "
-                    "remove it and import again"
-                )
-            yield number, cells
-
-    return header, rows()

@@ -194,6 +194,7 @@ def calendar_entries(items: list[DueItem]) -> list[Entry]:
             kind=item.view.follow_up.kind,
             summary=item.action,
             note=item.view.follow_up.note,
+            stamp=item.view.follow_up.updated_at,
         )
         for item in items
     ]

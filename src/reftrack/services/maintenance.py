@@ -20,13 +20,17 @@ from reftrack.records import KINDS
 
 # Every table of the schema, each record kind's (records.KINDS) and the advocates' history
 # beside it, then the change journal; doctor counts them in this order.
-TABLES = (
-    KINDS["advocates"].table,
-    "nps_score",
-    "advocate_event",
-    *(kind.table for name, kind in KINDS.items() if name != "advocates"),
-    "change_entry",
-    "change_row",
+TABLES = tuple(
+    dict.fromkeys(
+        (
+            KINDS["advocates"].table,
+            "nps_score",
+            "advocate_event",
+            *(kind.table for kind in KINDS.values()),
+            "change_entry",
+            "change_row",
+        )
+    )
 )
 
 

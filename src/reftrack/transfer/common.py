@@ -49,6 +49,7 @@ class ImportReport:
     updated: int = 0
     skipped: int = 0
     blank: int = 0
+    named: dict[str, int] = field(default_factory=dict)  # nameless rows named from: how many
     bad_rows: int = 0
     errors: list[tables.RowError] = field(default_factory=list)
     dry_run: bool = False
@@ -78,6 +79,9 @@ class ImportContext:
     new_ids: bool = False
     moved: dict[str, dict[int, int]] = field(default_factory=lambda: {"asks": {}, "referrals": {}})
     deferred: list[tuple[str, int, int | None]] = field(default_factory=list)
+    # an advocate's new NPS is also a row of its history, unless the file brings the history
+    # itself (`import all` of a folder with scores.csv)
+    derive_scores: bool = True
     # the change journal of the import's session (`reftrack undo` reverses an import)
     journal: Collector | None = None
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -22,6 +23,9 @@ from reftrack.records import CHUNK
 from reftrack.transfer import fast
 from reftrack.transfer.common import table_of
 from reftrack.transfer.fast import export_sql
+
+if TYPE_CHECKING:
+    from reftrack.files.ics import Entry
 
 
 @dataclass
@@ -63,6 +67,10 @@ def export_rows(connection: Connection, *, kind: str) -> Iterator[dict[str, Any]
             yield records.ask_row(row, row.advocate_name)
         elif kind == "referrals":
             yield records.referral_row(row, row.advocate_name)
+        elif kind == "scores":
+            yield records.score_row(row, row.advocate_name)
+        elif kind == "events":
+            yield records.event_row(row, row.advocate_name)
         else:
             yield records.followup_row(row, row.advocate_name, row.referral_prospect)
 
@@ -75,3 +83,32 @@ def export_table(session: Session, *, kind: str, stream: IO[str], fmt: str = "cs
     rows = export_rows(connection, kind=kind)
     write = writing.write_json if fmt == "json" else writing.write_csv
     return ExportReport(kind, write(stream, records.COLUMNS[kind], rows))
+
+
+def closed_follow_ups(session: Session, *, since: date) -> list[Entry]:
+    """Follow-ups done or cancelled on or after ``since``, as calendar events to cancel."""
+    from reftrack.files.ics import Entry
+
+    follow_up, advocate = table_of("followups"), table_of("advocates")
+    query = (
+        select(follow_up, advocate.c.name.label("advocate_name"))
+        .select_from(follow_up.outerjoin(advocate, advocate.c.id == follow_up.c.advocate_id))
+        .where(follow_up.c.done_on.is_not(None), follow_up.c.done_on >= since)
+        .order_by(follow_up.c.id)
+    )
+    entries = []
+    for row in session.connection().execute(query):
+        what = "cancelled" if row.cancelled else "done"
+        who = f" ({row.advocate_name})" if row.advocate_name else ""
+        entries.append(
+            Entry(
+                follow_up_id=row.id,
+                due_on=row.due_on,
+                kind=row.kind,
+                summary=f"{what.capitalize()}: {row.note or row.kind.replace('_', ' ')}{who}",
+                note=row.note,
+                stamp=row.updated_at,
+                closed=True,
+            )
+        )
+    return entries

@@ -35,6 +35,16 @@ def _label(kind: str, state: Mapping[str, Any]) -> str:
         return f"advocate #{state.get('advocate_id')} on {state.get('asked_on')}"
     if kind == "referrals":
         return str(state.get("prospect"))
+    if kind == "scores":
+        return (
+            f"advocate #{state.get('advocate_id')}: {state.get('score')} on "
+            f"{state.get('scored_on')}"
+        )
+    if kind == "events":
+        return (
+            f"advocate #{state.get('advocate_id')}: {state.get('kind')} on "
+            f"{state.get('happened_on')}"
+        )
     return f"{state.get('kind')} due {state.get('due_on')}"
 
 
@@ -78,6 +88,8 @@ class Importer(ImportState):
         given = record.values.get("id")
         if given is not None and given in state and not self.context.new_ids:
             return int(given)
+        if self.history_keys is not None and (given is None or self.context.new_ids):
+            return self.history_keys.get(_history_key(self.kind, record.values))
         if self.keys is None:
             return None
         values = record.values
@@ -101,10 +113,25 @@ class Importer(ImportState):
                 target = self._match(record, {})
                 if target is not None:
                     ids.add(target)
+        if self.history_keys is not None:
+            ids |= self._load_history(rows)
         if not ids:
             return {}
         query = select(self.table).where(self.table.c.id.in_(ids))
         return {row.id: dict(row._mapping) for row in self.connection.execute(query)}
+
+    def _load_history(self, rows: list[tables.Record]) -> set[int]:
+        """The ids of the scores or events that rows without an id say again."""
+        assert self.history_keys is not None
+        unnumbered = [r for r in rows if r.values.get("id") is None or self.context.new_ids]
+        advocates = {r.values.get("advocate_id") for r in unnumbered} - {None}
+        if advocates:
+            column = self.table.c.advocate_id
+            query = select(self.table).where(column.in_(advocates)).order_by(self.table.c.id)
+            for row in self.connection.execute(query):
+                self.history_keys.setdefault(_history_key(self.kind, row._mapping), row.id)
+        found = (self._match(record, {}) for record in unnumbered)
+        return {target for target in found if target is not None}
 
     def _apply(self, rows: list[tables.Record]) -> None:
         state = self._load(rows)
@@ -141,10 +168,13 @@ class Importer(ImportState):
                 }
                 if referred is not None:
                     new["referred_by"] = None
-                if not self.has_owner_column or (self.context.new_ids and new.get("owner") is None):
-                    new["owner"] = self.context.owner
-                self._check_new_owner(record, new)
+                if self.history:  # no owner: an advocate's history is the advocate's
+                    new = {k: v for k, v in new.items() if k in self.writer.columns}
+                else:
+                    self._set_owner(record, new)
                 state[target] = inserts[target] = new
+                if self.history_keys is not None:
+                    self.history_keys.setdefault(_history_key(self.kind, new), target)
                 if file_id is not None:
                     self.claimed.add(target)
                 self._done(record, "insert", new, list(incoming), referred, scores)
@@ -155,18 +185,20 @@ class Importer(ImportState):
             changed = [k for k, v in incoming.items() if current.get(k) != v]
             if changed and target not in inserts:
                 # for the journal: each changed column as it was before this import
-                was = befores.setdefault(target, {"updated_at": current.get("updated_at")})
+                was = befores.setdefault(
+                    target, {} if self.history else {"updated_at": current.get("updated_at")}
+                )
                 for key in changed:
                     was.setdefault(key, current.get(key))
-            if changed and self.context.identity is not None:
+            if changed and self.context.identity is not None and not self.history:
                 check(self.context.identity, self.table.name, target, current.get("owner"))
                 if "owner" in changed:
                     self._check_new_owner(record, incoming)
             current.update({k: incoming[k] for k in changed})
-            if changed:
+            if changed and not self.history:
                 current["updated_at"] = now
-                if target not in inserts:
-                    updates[target] = current
+            if changed and target not in inserts:
+                updates[target] = current
             self._done(record, "update" if changed else "skip", current, changed, referred, scores)
         self._write(inserts, updates, scores)
         journal = self.context.journal
@@ -176,6 +208,11 @@ class Importer(ImportState):
                 after = updates[row_id]  # back what the before names
                 journal.updated(self.table.name, row_id, before, {k: after[k] for k in before})
             journal.spill(self.connection)
+
+    def _set_owner(self, record: tables.Record, new: dict[str, Any]) -> None:
+        if not self.has_owner_column or (self.context.new_ids and new.get("owner") is None):
+            new["owner"] = self.context.owner
+        self._check_new_owner(record, new)
 
     def _check_new_owner(self, record: tables.Record, row: dict[str, Any]) -> None:
         """On PostgreSQL a record is written as its owner: a blank owner becomes you, and
@@ -223,6 +260,7 @@ class Importer(ImportState):
         self._remember(state["id"], state)
         if (
             self.kind == "advocates"
+            and self.context.derive_scores
             and state.get("nps") is not None
             and (verb == "insert" or {"nps", "nps_on"} & set(changed))
         ):
@@ -250,6 +288,16 @@ class Importer(ImportState):
         self.writer.insert(list(inserts.values()))
         self.writer.update(updates)
         self.scores.insert(scores)
+
+
+HISTORY_KEY = {
+    "scores": ("advocate_id", "score", "scored_on"),
+    "events": ("advocate_id", "kind", "happened_on", "note"),
+}
+
+
+def _history_key(kind: str, values: Mapping[Any, Any]) -> tuple[Any, ...]:
+    return tuple(values.get(column) for column in HISTORY_KEY[kind])
 
 
 def _keys_of(rows: list[tables.Record]) -> Iterator[tuple[Key | None, str | None]]:

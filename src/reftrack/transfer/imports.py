@@ -69,6 +69,7 @@ def import_tables(
         owner=owner,
         new_ids=new_ids,
         identity=session.info.get("identity"),
+        derive_scores="scores" not in tables,
         journal=collector_of(session),
     )
     scores_before = _last_id(connection, table_of_scores())
@@ -88,11 +89,12 @@ def import_tables(
         )
         importer.run(table, progress)
         report.blank = table.blank
+        report.named = dict(table.named)
         reports.append(report)
     if context.deferred:
         link_referrers(connection, context, reports[0])
     _sync_sequences(connection, tables)
-    if context.journal is not None:
+    if context.journal is not None and context.derive_scores:
         # the scores' history is written without ids: under the write lock the new ones
         # are the ids above the largest before the import
         scores_after = _last_id(connection, table_of_scores())

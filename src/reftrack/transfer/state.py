@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from reftrack import records
 from reftrack.files.fields import defaults
 from reftrack.transfer.common import ImportContext, ImportReport, table_of, table_of_scores
 from reftrack.transfer.keys import AdvocateKeys, Claimed, Marks, Place
@@ -31,6 +32,9 @@ class ImportState:
     ) -> None:
         self.connection, self.kind, self.report, self.context = connection, kind, report, context
         self.table = table_of(kind)
+        self.history = records.KINDS[kind].history  # no owner, no updated_at
+        # an advocate's history matches on what it says when the row has no id of its own
+        self.history_keys: dict[tuple[Any, ...], int] | None = {} if self.history else None
         self.canonical = canonical
         self.has_owner_column = has_owner_column  # then a blank owner is restored as blank
         self.defaults = defaults(kind)

@@ -103,8 +103,8 @@ class FastLane:
         if not fast.usable(importer.connection) or context.new_ids or context.on_action is not None:
             return None
         sources = _plain_sources(table)
-        if sources is None:
-            return None
+        if sources is None or (importer.history and "id" not in sources):
+            return None  # (scores or events without ids: matched on what they say)
         row = compile_rows(
             importer.kind,
             sources,
@@ -293,7 +293,7 @@ class FastLane:
         importer.writer.insert_tuples(rows)
         if importer.context.journal is not None:
             importer.context.journal.inserted(importer.table.name, ids)
-        if self.kind == "advocates":
+        if self.kind == "advocates" and importer.context.derive_scores:
             importer.connection.exec_driver_sql(
                 "INSERT INTO nps_score (advocate_id, score, scored_on, created_at) "
                 "SELECT id, nps, coalesce(nps_on, ?), ? FROM advocate "
