@@ -68,9 +68,9 @@ def test_done_and_cancelled_follow_ups_of_the_last_30_days_are_cancelled_events(
     cli: Invoke, tmp_path: Path
 ) -> None:
     rows = seeded(cli, tmp_path)
-    thank, contact, call, lunch, old = (row["id"] for row in rows)
+    thank, contact, details, call, lunch, old = (row["id"] for row in rows)
     before, events = calendar_of(cli)
-    assert set(events) == {follow_up_uid(i) for i in (thank, contact, call, lunch)}
+    assert set(events) == {follow_up_uid(i) for i in (thank, contact, details, call, lunch)}
     assert follow_up_uid(old) not in events  # done more than 30 days ago
     assert str(events[follow_up_uid(lunch)]["status"]) == "CANCELLED"
     assert int(events[follow_up_uid(lunch)]["sequence"]) == 1
