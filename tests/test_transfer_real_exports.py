@@ -156,3 +156,18 @@ def test_bom_starts_a_csv_export_with_a_byte_order_mark_and_reads_back(
     assert ok(cli("export", "advocates", env=other)).stdout == plain.read_text(encoding="utf-8")
     ok(cli("export", "all", str(tmp_path / "all"), "--bom"))
     assert (tmp_path / "all" / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbfid,")
+
+
+def test_an_imported_score_without_its_date_is_dated_the_day_of_the_import(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("name,email,nps\nAnna,anna@example.test,9\n", encoding="utf-8")
+    second.write_text("name,email,nps\nAnna,anna@example.test,6\n", encoding="utf-8")
+    ok(cli("import", "advocates", str(first)))  # a new file: the fast lane
+    shown = ok(cli("advocate", "show", "anna")).stdout
+    assert "9 (promoter, 2026-03-16)" in shown and "None" not in shown
+    ok(cli("import", "advocates", str(second), env={"REFTRACK_TODAY": "2026-04-01"}))
+    profile = json.loads(ok(cli("advocate", "show", "anna", "--format", "json")).stdout)
+    assert (profile["advocate"]["nps"], profile["advocate"]["nps_on"]) == (6, "2026-04-01")
+    assert [s["scored_on"] for s in profile["nps_history"]] == ["2026-03-16", "2026-04-01"]

@@ -50,7 +50,8 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
         return
     won = sum(r.value_cents or 0 for r in profile.referrals if r.status == "won")
     nps = (
-        f"{advocate.nps} ({segment_of(advocate.nps).value}, {advocate.nps_on})"
+        f"{advocate.nps} ({segment_of(advocate.nps).value}"
+        + (f", {advocate.nps_on})" if advocate.nps_on else ")")
         if (advocate.nps is not None)
         else "unscored"
     )

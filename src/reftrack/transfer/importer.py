@@ -168,6 +168,8 @@ class Importer(ImportState):
                 }
                 if referred is not None:
                     new["referred_by"] = None
+                if self.kind == "advocates" and new.get("nps") is not None:
+                    new["nps_on"] = new.get("nps_on") or self.context.today
                 if self.history:  # no owner: an advocate's history is the advocate's
                     new = {k: v for k, v in new.items() if k in self.writer.columns}
                 else:
@@ -183,6 +185,8 @@ class Importer(ImportState):
                 self.context.remap[file_id] = target
             current = state[target]
             changed = [k for k, v in incoming.items() if current.get(k) != v]
+            if self.kind == "advocates" and "nps" in changed:
+                self._date_new_score(incoming, current, changed)
             if changed and target not in inserts:
                 # for the journal: each changed column as it was before this import
                 was = befores.setdefault(
@@ -213,6 +217,17 @@ class Importer(ImportState):
         if not self.has_owner_column or (self.context.new_ids and new.get("owner") is None):
             new["owner"] = self.context.owner
         self._check_new_owner(record, new)
+
+    def _date_new_score(
+        self, incoming: dict[str, Any], current: dict[str, Any], changed: list[str]
+    ) -> None:
+        """A new score without its date is dated today, as `advocate score` dates it: the
+        old date would make it look older than it is."""
+        if incoming.get("nps") is None or incoming.get("nps_on") is not None:
+            return
+        incoming["nps_on"] = self.context.today
+        if current.get("nps_on") != self.context.today and "nps_on" not in changed:
+            changed.append("nps_on")
 
     def _check_new_owner(self, record: tables.Record, row: dict[str, Any]) -> None:
         """On PostgreSQL a record is written as its owner: a blank owner becomes you, and

@@ -293,6 +293,12 @@ class FastLane:
         importer.writer.insert_tuples(rows)
         if importer.context.journal is not None:
             importer.context.journal.inserted(importer.table.name, ids)
+        if self.kind == "advocates":  # a score without its date is dated today
+            importer.connection.exec_driver_sql(
+                "UPDATE advocate SET nps_on = ? WHERE id BETWEEN ? AND ? "
+                "AND nps IS NOT NULL AND nps_on IS NULL",
+                (importer.context.today.isoformat(), ids[0], ids[-1]),
+            )
         if self.kind == "advocates" and importer.context.derive_scores:
             importer.connection.exec_driver_sql(
                 "INSERT INTO nps_score (advocate_id, score, scored_on, created_at) "
