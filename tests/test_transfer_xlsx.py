@@ -220,3 +220,25 @@ def test_money_in_a_workbook_is_exact(cli: Invoke, tmp_path: Path) -> None:
     ok(cli("export", "referrals", str(path)))
     value = next(c for c in sheet_xml(path) if c["value"] and "1234567" in c["value"])
     assert Decimal(value["value"]) == Decimal("1234567.89")
+
+
+def test_the_progress_bar_moves_through_a_workbook(tmp_path: Path) -> None:
+    """openpyxl reads the zip itself: the bar goes by rows, as a share of the file."""
+    from reftrack.files import tables
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["name", "email"])
+    for number in range(3000):
+        sheet.append([f"Person {number}", f"p{number}@example.test"])
+    path = tmp_path / "people.xlsx"
+    book.save(path)
+    seen = []
+    with path.open("rb") as binary:
+        table = tables.open_table(binary, tables.Options("advocates"), name="people.xlsx")
+        for count, _ in enumerate(table, start=1):
+            if count % 1000 == 0:
+                seen.append(table.bytes_read)
+    size = path.stat().st_size
+    assert seen == sorted(seen) and 0 < seen[0] < seen[-1] <= size
+    assert table.bytes_read == size

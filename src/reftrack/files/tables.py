@@ -288,13 +288,27 @@ def _open_workbook(head: bytes, binary: IO[bytes], options: Options, name: str) 
         binary.seek(0)
     else:
         binary = io.BytesIO(head + binary.read())
+    size = binary.seek(0, io.SEEK_END)
+    binary.seek(0)
     mapping = parse_map(options.kind, options.mapping)
-    title, _, header, rows = read_sheet(
+    title, _, header, rows, last_row = read_sheet(
         binary, name=name, sheet=options.sheet, scorer=_scorer(options, mapping)
     )
     label = f"{name} sheet {title!r}"
     found = _plan(header, options, mapping, label)
-    return Table(label, options, found, "xlsx", None, _rows=rows, row_word="row")
+    table = Table(label, options, found, "xlsx", None, row_word="row")
+    table._rows = _counted(rows, table, size, last_row) if last_row else rows
+    return table
+
+
+def _counted(
+    rows: Iterator[tuple[int, list[str]]], table: Table, size: int, last_row: int
+) -> Iterator[tuple[int, list[str]]]:
+    """openpyxl reads the zip itself: the progress bar goes by rows, as a share of the file."""
+    for number, cells in rows:
+        table.read_elsewhere = size * min(number, last_row) // last_row
+        yield number, cells
+    table.read_elsewhere = size
 
 
 def _scorer(options: Options, mapping: Mapping[str, str | None]) -> Any:

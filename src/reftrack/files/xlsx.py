@@ -124,8 +124,9 @@ def sheet_names(binary: IO[bytes], *, name: str) -> list[str]:
 
 def read_sheet(
     binary: IO[bytes], *, name: str, sheet: str | None, scorer: Any
-) -> tuple[str, int, list[str], Iterator[tuple[int, list[str]]]]:
-    """(sheet title, header row number, header, (row number, cells) after it)."""
+) -> tuple[str, int, list[str], Iterator[tuple[int, list[str]]], int | None]:
+    """(sheet title, header row number, header, (row number, cells) after it, the number
+    of the sheet's last row as its file says, for the progress bar)."""
     workbook = _load(binary, name)
     titles = list(workbook.sheetnames)
     if sheet is None:
@@ -170,7 +171,8 @@ def read_sheet(
                 cells = cells + [""] * (width - len(cells))
             yield number, cells
 
-    return title, header_line, header, after()
+    last_row = workbook[title].max_row  # the sheet's stated dimension; None if it has none
+    return title, header_line, header, after(), last_row if isinstance(last_row, int) else None
 
 
 def _text(value: Any) -> str:
