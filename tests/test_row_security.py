@@ -297,3 +297,15 @@ def test_the_journal_is_guarded_by_the_server_too(
             )
     finally:
         engine.dispose()
+
+
+def test_archiving_leaves_a_colleagues_follow_ups_to_them(
+    cli: Invoke, team: dict[str, str]
+) -> None:
+    piet, anna = team["piet"], team["anna"]
+    ok(run(cli, piet, "followup", "add", "--advocate", "Ada", "--due", "+1w", "lunch", user="piet"))
+    result = ok(run(cli, anna, "advocate", "archive", "Ada"))
+    assert "archived" in result.stderr
+    mine = [f for f in data(cli, anna, "followup", "list", "--everyone", "--all")]
+    open_notes = [f["note"] for f in mine if f["done_on"] is None]
+    assert open_notes == ["lunch"]  # piet's, still his to do; anna's own were cancelled

@@ -21,6 +21,9 @@ def advocate_archived(session: Session, *, advocate: Advocate, on: date) -> int:
         FollowUp.advocate_id == advocate.id, col(FollowUp.done_on).is_(None)
     )
     open_ones = list(session.exec(query).all())
+    identity = session.info.get("identity")  # a team database: a colleague's stay theirs
+    if identity is not None:
+        open_ones = [f for f in open_ones if identity.may_change(f.owner)]
     rules.close(session, open_ones, on=on, outcome="advocate archived", cancelled=True)
     return len(open_ones)
 

@@ -211,7 +211,7 @@ def ask_answered(session: Session, *, ask: Ask, on: date, settings: Settings | N
     if pending(session, kind=kind_now, ask_id=ask.id):
         return
     if outcome is Outcome.pending:
-        _check_back_again(session, ask=ask, on=on, settings=settings)
+        check_back_again(session, ask=ask, on=on, settings=settings)
         return
     name = advocate_name(session, ask.advocate_id)
     if outcome is Outcome.promised:
@@ -235,43 +235,36 @@ def advocate_name(session: Session, advocate_id: int | None) -> str:
     return advocate.name if advocate else "the advocate"
 
 
-def _check_back_again(session: Session, *, ask: Ask, on: date, settings: Settings) -> None:
-    """Back to pending: the ask's check-back is open again, due no earlier than ``on``."""
+def check_back_again(
+    session: Session, *, ask: Ask, on: date | None = None, settings: Settings | None = None
+) -> None:
+    """The ask is pending again (its outcome set back, or the referral that answered it
+    moved or deleted): its check-back, closed by the outcome, is open again, due no
+    earlier than ``on``; with ``settings``, one is made if it never had one."""
     closed = session.exec(
         select(FollowUp)
         .where(FollowUp.kind == FollowUpKind.check_ask.value, FollowUp.ask_id == ask.id)
         .order_by(col(FollowUp.id).desc())
     ).first()
     if closed is None:
-        schedule(
-            session,
-            kind=FollowUpKind.check_ask,
-            due_on=max(on, add_days(ask.asked_on, settings.check_ask_days)),
-            advocate_id=ask.advocate_id,
-            ask_id=ask.id,
-        )
+        if settings is not None and on is not None:
+            schedule(
+                session,
+                kind=FollowUpKind.check_ask,
+                due_on=max(on, add_days(ask.asked_on, settings.check_ask_days)),
+                advocate_id=ask.advocate_id,
+                ask_id=ask.id,
+            )
+        return
+    if closed.done_on is None:
         return
     closed.done_on = None
     closed.outcome = None
     closed.cancelled = False
-    closed.due_on = max(closed.due_on, on)
+    if on is not None:
+        closed.due_on = max(closed.due_on, on)
     closed.updated_at = utcnow()
     session.add(closed)
-
-
-def ask_reopened(session: Session, *, ask: Ask) -> None:
-    """An ask is pending again: its check-back, closed by the outcome, is due again."""
-    closed = session.exec(
-        select(FollowUp)
-        .where(FollowUp.ask_id == ask.id, FollowUp.kind == FollowUpKind.check_ask.value)
-        .order_by(col(FollowUp.id).desc())
-    ).first()
-    if closed is not None and closed.done_on is not None:
-        closed.done_on = None
-        closed.outcome = None
-        closed.cancelled = False
-        closed.updated_at = utcnow()
-        session.add(closed)
 
 
 def referral_gone(session: Session, *, ask: Ask) -> None:
@@ -283,7 +276,7 @@ def referral_gone(session: Session, *, ask: Ask) -> None:
         ask.outcome = Outcome.pending.value
         ask.updated_at = utcnow()
         session.add(ask)
-        ask_reopened(session, ask=ask)
+        check_back_again(session, ask=ask)
 
 
 def referral_logged(
