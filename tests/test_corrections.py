@@ -195,3 +195,20 @@ def test_followup_edit(cli: Invoke, two: None) -> None:
     assert (row["due_on"], row["note"]) == ("2026-03-25", "call about the pilot")
     assert_one_line_error(cli("followup", "edit", "1"), "nothing to change")
     assert_one_line_error(cli("followup", "edit", "1", "--note", " "), "note is empty")
+
+
+def test_the_details_follow_up_follows_the_edits(cli: Invoke, two: None) -> None:
+    # no phone or e-mail: a details follow-up the next day (03-13), on Anna
+    ok(cli("referral", "add", "anna", "Piet", "--organic", "--on", "2026-03-12"))
+    details = [f for f in data(cli, "followup", "list") if f["kind"] == "details"]
+    assert [(f["due_on"], f["note"]) for f in details] == [
+        ("2026-03-13", "ask Anna de Vries for Piet's phone or e-mail")
+    ]
+    ok(cli("referral", "edit", "piet", "--on", "2026-03-10", "--advocate", "bram"))
+    [details] = [f for f in data(cli, "followup", "list") if f["kind"] == "details"]
+    assert (details["due_on"], details["note"]) == (
+        "2026-03-11",
+        "ask Bram Jansen for Piet's phone or e-mail",
+    )
+    ok(cli("referral", "edit", "piet", "--phone", "0612345678"))
+    assert [f for f in data(cli, "followup", "list") if f["kind"] == "details"] == []

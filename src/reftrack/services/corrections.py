@@ -150,6 +150,8 @@ def edit_referral(
         referral.advocate_id = id_of(advocate)
         for follow_up in _open_follow_ups(session, referral_id=referral.id):
             follow_up.advocate_id = referral.advocate_id
+            if follow_up.kind == FollowUpKind.details:  # it names whom to ask
+                follow_up.note = f"ask {advocate.name} for {referral.prospect}'s phone or e-mail"
             _touch(session, follow_up)
         said.append(f"from {advocate.name}")
         if ask is None and not organic and referral.ask_id is not None:
@@ -189,6 +191,11 @@ def _edit_fields(
                 raise InvalidInputError("the prospect's name is empty; give a name")
             setattr(referral, key, value)
             said.append(f"{key} {value or '(none)'}")
+    if ("email" in changes or "phone" in changes) and (referral.email or referral.phone):
+        details = _open_follow_ups(
+            session, referral_id=referral.id, kind=FollowUpKind.details.value
+        )
+        rules.close(session, details, on=today, outcome="details given")
     on = changes.get("on")
     if on is not None and on != referral.received_on:
         _not_future(on, today, "--on")
@@ -200,6 +207,7 @@ def _edit_fields(
             f
             for f in _open_follow_ups(session, referral_id=referral.id)
             if (f.kind == FollowUpKind.thank and f.note != WON_THANK_NOTE)
+            or f.kind == FollowUpKind.details
             or (f.kind == FollowUpKind.contact and referral.status == Status.new)
         ]
         _shift(session, scheduled, (on - referral.received_on).days)
