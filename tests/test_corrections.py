@@ -212,3 +212,13 @@ def test_the_details_follow_up_follows_the_edits(cli: Invoke, two: None) -> None
     )
     ok(cli("referral", "edit", "piet", "--phone", "0612345678"))
     assert [f for f in data(cli, "followup", "list") if f["kind"] == "details"] == []
+
+
+def test_a_corrected_customer_since_moves_the_value_check(cli: Invoke) -> None:
+    ok(cli("advocate", "add", "Karin", "--since", "2026-03-10"))  # onboarding: 30 days
+    ok(cli("advocate", "edit", "karin", "--since", "2026-03-01"))
+    checks = [(f["due_on"], f["cancelled"]) for f in data(cli, "followup", "list", "--all")]
+    assert sorted(checks) == [("2026-03-31", False), ("2026-04-09", True)]
+    ok(cli("advocate", "milestone", "karin", "--on", "2026-03-12"))
+    ok(cli("advocate", "edit", "karin", "--since", "2026-02-20"))  # answered: none again
+    assert [f for f in data(cli, "followup", "list") if f["kind"] == "value_check"] == []

@@ -218,6 +218,12 @@ def edit(
             ref = changes["referred_by"].strip()
             changes["referred_by"] = lookup.referral(session, ref).id if ref else None
         advocates.edit_advocate(session, advocate=found, changes=changes, on=common.today())
+        if "customer_since" in changes:
+            from reftrack.services import lifecycle
+
+            lifecycle.customer_since_changed(
+                session, advocate=found, settings=common.settings(), today=common.today()
+            )
     _show_one(found, fmt)
 
 

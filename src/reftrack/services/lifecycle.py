@@ -50,6 +50,25 @@ def customer_added(session: Session, *, advocate: Advocate, settings: Settings) 
     )
 
 
+def customer_since_changed(
+    session: Session, *, advocate: Advocate, settings: Settings, today: date
+) -> None:
+    """A corrected customer-since date moves the open value check with it (none is made
+    again once one was answered)."""
+    if advocate.id is None:
+        return
+    checks = session.exec(
+        select(FollowUp).where(
+            FollowUp.advocate_id == advocate.id, FollowUp.kind == FollowUpKind.value_check.value
+        )
+    ).all()
+    if any(f.done_on is not None and not f.cancelled for f in checks):
+        return
+    opened = [f for f in checks if f.done_on is None]
+    rules.close(session, opened, on=today, outcome="customer since corrected", cancelled=True)
+    customer_added(session, advocate=advocate, settings=settings)
+
+
 def milestone_logged(session: Session, *, advocate: Advocate, on: date) -> None:
     """A milestone answers the value check."""
     if advocate.id is None:
