@@ -168,7 +168,7 @@ class Importer(ImportState):
                 }
                 if referred is not None:
                     new["referred_by"] = None
-                if self.kind == "advocates" and new.get("nps") is not None:
+                if self.kind == "advocates" and new.get("nps") is not None and not self.canonical:
                     new["nps_on"] = new.get("nps_on") or self.context.today
                 if self.history:  # no owner: an advocate's history is the advocate's
                     new = {k: v for k, v in new.items() if k in self.writer.columns}
@@ -185,7 +185,7 @@ class Importer(ImportState):
                 self.context.remap[file_id] = target
             current = state[target]
             changed = [k for k, v in incoming.items() if current.get(k) != v]
-            if self.kind == "advocates" and "nps" in changed:
+            if self.kind == "advocates" and "nps" in changed and not self.canonical:
                 self._date_new_score(incoming, current, changed)
             if changed and target not in inserts:
                 # for the journal: each changed column as it was before this import
@@ -222,7 +222,8 @@ class Importer(ImportState):
         self, incoming: dict[str, Any], current: dict[str, Any], changed: list[str]
     ) -> None:
         """A new score without its date is dated today, as `advocate score` dates it: the
-        old date would make it look older than it is."""
+        old date would make it look older than it is. (Not in a file with ids, a restore:
+        that is taken as it is.)"""
         if incoming.get("nps") is None or incoming.get("nps_on") is not None:
             return
         incoming["nps_on"] = self.context.today

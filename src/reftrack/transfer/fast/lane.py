@@ -293,7 +293,7 @@ class FastLane:
         importer.writer.insert_tuples(rows)
         if importer.context.journal is not None:
             importer.context.journal.inserted(importer.table.name, ids)
-        if self.kind == "advocates":  # a score without its date is dated today
+        if self.kind == "advocates" and not importer.canonical:  # an undated score: today
             importer.connection.exec_driver_sql(
                 "UPDATE advocate SET nps_on = ? WHERE id BETWEEN ? AND ? "
                 "AND nps IS NOT NULL AND nps_on IS NULL",
