@@ -70,3 +70,13 @@ def test_tab_completes_an_advocate_name(cli: Invoke, db_path: Path) -> None:
     assert "reftrack advocate show Greta\\ Groen " in shown
     shown = tab("reftrack referral add An", db_path)
     assert "reftrack referral add Anna\\ de\\ Vries " in shown
+
+
+@pytest.mark.skipif(BASH is None, reason="no bash")
+def test_tab_completes_a_prospect_not_a_file_name(cli: Invoke, db_path: Path) -> None:
+    if shutil.which("reftrack", path=str(Path(sys.executable).parent)) is None:
+        pytest.skip("the reftrack console script is not installed beside this python")
+    ok(cli("advocate", "add", "Anna de Vries"))
+    ok(cli("referral", "add", "anna", "Piet Bakker", "--organic", "--phone", "0612"))
+    shown = tab("reftrack referral move Pi", db_path)
+    assert "reftrack referral move Piet\\ Bakker " in shown
