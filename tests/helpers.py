@@ -151,11 +151,23 @@ class People:
         return name if self.roles is None else self.roles.role(name)
 
 
-def on_pty(*args: str, answer: bytes | None = None, code: int = 0) -> bytes:
-    """Run reftrack with stdout (and, to answer a question, stdin) on a pseudo-terminal;
-    the output, once it exited with ``code``."""
+def on_pty(
+    *args: str,
+    answer: bytes | None = None,
+    code: int = 0,
+    env: dict[str, str] | None = None,
+    columns: int = 250,
+) -> bytes:
+    """Run reftrack with stdout and stderr (and, to answer a question, stdin) on a
+    pseudo-terminal ``columns`` wide; the output, once it exited with ``code``."""
     controller, terminal = pty.openpty()
-    env = {**os.environ, "COLUMNS": "250", "LINES": "50", "TERM": "xterm-256color"}
+    env = {
+        **os.environ,
+        **(env or {}),
+        "COLUMNS": str(columns),
+        "LINES": "50",
+        "TERM": "xterm-256color",
+    }
     stdin = terminal if answer is not None else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "reftrack", *args],

@@ -8,19 +8,16 @@ import csv
 import io
 import json
 import os
-import pty
 import re
-import select
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers import OLD, Invoke, assert_one_line_error, ok
+from tests.helpers import OLD, Invoke, assert_one_line_error, ok, on_pty
 
 
 @pytest.fixture
@@ -175,36 +172,6 @@ def test_demo_leaves_no_folder_behind(
 
 
 # --- on a real terminal -------------------------------------------------------------------
-
-
-def on_pty(*args: str, env: dict[str, str], columns: int = 200) -> bytes:
-    """reftrack with stdout and stderr on one pseudo-terminal; what it showed."""
-    controller, terminal = pty.openpty()
-    full = {**os.environ, **env, "COLUMNS": str(columns), "LINES": "50", "TERM": "xterm"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reftrack", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=terminal,
-        stderr=terminal,
-        env=full,
-    )
-    os.close(terminal)
-    output, deadline = b"", time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            output += chunk
-        elif process.poll() is not None:
-            break
-    os.close(controller)
-    assert process.wait(timeout=60) == 0, output
-    return output
 
 
 @pytest.fixture
