@@ -9,33 +9,20 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from reftrack.config import Settings
 from reftrack.enums import WON_THANK_NOTE, Channel, FollowUpKind, Outcome, Status
 from reftrack.errors import InvalidInputError
-from reftrack.models import Advocate, Ask, FollowUp, Referral, id_of, utcnow
+from reftrack.models import Advocate, Ask, FollowUp, Referral, id_of
 from reftrack.services import rules
-
-
-def _open_follow_ups(session: Session, **where: Any) -> list[FollowUp]:
-    query = select(FollowUp).where(col(FollowUp.done_on).is_(None))
-    for column, value in where.items():
-        query = query.where(getattr(FollowUp, column) == value)
-    return list(session.exec(query.order_by(col(FollowUp.id))).all())
-
-
-def _touch(session: Session, *records: Any) -> None:
-    for record in records:
-        record.updated_at = utcnow()
-        session.add(record)
 
 
 def _shift(session: Session, follow_ups: list[FollowUp], days: int) -> None:
     """The rules dated these from the event: they move with its date (snoozes kept)."""
     for follow_up in follow_ups:
         follow_up.due_on = follow_up.due_on + timedelta(days=days)
-        _touch(session, follow_up)
+        rules.touch(session, follow_up)
 
 
 def _not_future(on: date, today: date, what: str) -> None:
@@ -70,9 +57,9 @@ def edit_ask(
                 "(reftrack referral edit ID --advocate …) or delete the ask and ask again"
             )
         ask.advocate_id = id_of(advocate)
-        for follow_up in _open_follow_ups(session, ask_id=ask.id):
+        for follow_up in rules.follow_ups_where(session, open_only=True, ask_id=ask.id):
             follow_up.advocate_id = ask.advocate_id
-            _touch(session, follow_up)
+            rules.touch(session, follow_up)
         said.append(f"made to {advocate.name}")
     if on is not None and on != ask.asked_on:
         _not_future(on, today, "--on")
@@ -85,7 +72,7 @@ def edit_ask(
             )
         scheduled = [
             f
-            for f in _open_follow_ups(session, ask_id=ask.id)
+            for f in rules.follow_ups_where(session, open_only=True, ask_id=ask.id)
             if f.kind in (FollowUpKind.check_ask, FollowUpKind.circle_back)
         ]
         _shift(session, scheduled, (on - ask.asked_on).days)
@@ -106,7 +93,7 @@ def edit_ask(
         raise InvalidInputError(
             "nothing to change; give --advocate, --channel, --target, --on or --note"
         )
-    _touch(session, ask)
+    rules.touch(session, ask)
     session.flush()
     return said
 
@@ -123,7 +110,7 @@ def _link_ask(session: Session, referral: Referral, ask: Ask) -> None:
     if ask.outcome != Outcome.referred:
         ask.outcome = Outcome.referred.value
         ask.alternative = None
-        _touch(session, ask)
+        rules.touch(session, ask)
         rules.ask_answered(session, ask=ask, on=referral.received_on)
 
 
@@ -148,11 +135,11 @@ def edit_referral(
         raise InvalidInputError("give --ask or --organic, not both")
     if advocate is not None and advocate.id != referral.advocate_id:
         referral.advocate_id = id_of(advocate)
-        for follow_up in _open_follow_ups(session, referral_id=referral.id):
+        for follow_up in rules.follow_ups_where(session, open_only=True, referral_id=referral.id):
             follow_up.advocate_id = referral.advocate_id
             if follow_up.kind == FollowUpKind.details:  # it names whom to ask
                 follow_up.note = f"ask {advocate.name} for {referral.prospect}'s phone or e-mail"
-            _touch(session, follow_up)
+            rules.touch(session, follow_up)
         said.append(f"from {advocate.name}")
         if ask is None and not organic and referral.ask_id is not None:
             _unlink_ask(session, referral)
@@ -175,7 +162,7 @@ def edit_referral(
     said += _edit_fields(session, referral, today, settings, changes)
     if not said:
         raise InvalidInputError("nothing to change; see `reftrack referral edit --help`")
-    _touch(session, referral)
+    rules.touch(session, referral)
     session.flush()
     return said
 
@@ -192,8 +179,8 @@ def _edit_fields(
             setattr(referral, key, value)
             said.append(f"{key} {value or '(none)'}")
     if ("email" in changes or "phone" in changes) and (referral.email or referral.phone):
-        details = _open_follow_ups(
-            session, referral_id=referral.id, kind=FollowUpKind.details.value
+        details = rules.follow_ups_where(
+            session, open_only=True, referral_id=referral.id, kind=FollowUpKind.details.value
         )
         rules.close(session, details, on=today, outcome="details given")
     on = changes.get("on")
@@ -205,7 +192,7 @@ def _edit_fields(
             )
         scheduled = [
             f
-            for f in _open_follow_ups(session, referral_id=referral.id)
+            for f in rules.follow_ups_where(session, open_only=True, referral_id=referral.id)
             if (f.kind == FollowUpKind.thank and f.note != WON_THANK_NOTE)
             or f.kind == FollowUpKind.details
             or (f.kind == FollowUpKind.contact and referral.status == Status.new)
@@ -240,11 +227,11 @@ def reopened(session: Session, *, referral: Referral, was: str, on: date) -> Non
         referral.value_cents = None
         thanks = [
             f
-            for f in _open_follow_ups(session, referral_id=referral.id)
+            for f in rules.follow_ups_where(session, open_only=True, referral_id=referral.id)
             if f.kind == FollowUpKind.thank and f.note == WON_THANK_NOTE
         ]
         for follow_up in thanks:
             follow_up.done_on = on
             follow_up.cancelled = True
             follow_up.outcome = "referral reopened"
-            _touch(session, follow_up)
+            rules.touch(session, follow_up)

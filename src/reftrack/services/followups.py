@@ -110,7 +110,7 @@ def views(
     ]
 
 
-def _contact_guard(session: Session, follow_up: FollowUp, verb: str) -> None:
+def contact_guard(session: Session, follow_up: FollowUp, verb: str) -> None:
     """An open referral always has one pending contact: that one is not to be dropped."""
     if follow_up.kind != FollowUpKind.contact or follow_up.referral_id is None:
         return
@@ -130,12 +130,10 @@ def cancel(session: Session, *, follow_up: FollowUp, on: date, note: str | None)
         raise InvalidInputError(
             f"follow-up #{follow_up.id} was already {state} on {follow_up.done_on}"
         )
-    _contact_guard(session, follow_up, "cancelled")
-    follow_up.done_on = on
-    follow_up.cancelled = True
-    follow_up.outcome = (note or "").strip() or "cancelled"
-    follow_up.updated_at = utcnow()
-    session.add(follow_up)
+    contact_guard(session, follow_up, "cancelled")
+    rules.close(
+        session, [follow_up], on=on, outcome=(note or "").strip() or "cancelled", cancelled=True
+    )
     return follow_up
 
 
@@ -151,17 +149,15 @@ def reopen(session: Session, *, follow_up: FollowUp) -> FollowUp:
                 f"reopen the referral (reftrack referral move {referral.id} contacted) instead"
             )
         # the contact the rules scheduled when this one was done makes way for it
-        for other in rules.pending(session, kind=FollowUpKind.contact, referral_id=referral.id):
-            other.done_on, other.cancelled = follow_up.done_on, True
-            other.outcome = f"replaced by #{follow_up.id}, reopened"
-            other.updated_at = utcnow()
-            session.add(other)
+        rules.close(
+            session,
+            rules.pending(session, kind=FollowUpKind.contact, referral_id=referral.id),
+            on=follow_up.done_on,
+            outcome=f"replaced by #{follow_up.id}, reopened",
+            cancelled=True,
+        )
     was = follow_up.done_on
-    follow_up.done_on = None
-    follow_up.cancelled = False
-    follow_up.outcome = None
-    follow_up.updated_at = utcnow()
-    session.add(follow_up)
+    rules.reopen(session, follow_up)
     if follow_up.kind == FollowUpKind.thank and referral is not None and referral.thanked_on == was:
         session.flush()
         other_thanks = session.exec(
@@ -175,8 +171,7 @@ def reopen(session: Session, *, follow_up: FollowUp) -> FollowUp:
             .order_by(col(FollowUp.done_on))
         ).first()
         referral.thanked_on = other_thanks
-        referral.updated_at = utcnow()
-        session.add(referral)
+        rules.touch(session, referral)
     return follow_up
 
 

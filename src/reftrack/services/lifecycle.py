@@ -17,10 +17,7 @@ from reftrack.services import rules
 
 def advocate_archived(session: Session, *, advocate: Advocate, on: date) -> int:
     """Archiving cancels the advocate's open follow-ups; how many."""
-    query = select(FollowUp).where(
-        FollowUp.advocate_id == advocate.id, col(FollowUp.done_on).is_(None)
-    )
-    open_ones = list(session.exec(query).all())
+    open_ones = rules.follow_ups_where(session, open_only=True, advocate_id=advocate.id)
     identity = session.info.get("identity")  # a team database: a colleague's stay theirs
     if identity is not None:
         open_ones = [f for f in open_ones if identity.may_change(f.owner)]

@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from reftrack.enums import EventKind, FollowUpKind
-from reftrack.errors import InvalidInputError, NotFoundError
-from reftrack.models import Advocate, AdvocateEvent, Ask, FollowUp, NpsScore, Referral, utcnow
+from reftrack.enums import EventKind
+from reftrack.errors import NotFoundError
+from reftrack.models import Advocate, AdvocateEvent, Ask, FollowUp, NpsScore, Referral
 from reftrack.services import rules
+from reftrack.services.followups import contact_guard
 
 
 @dataclass
@@ -38,16 +39,9 @@ class Removal:
         return said
 
 
-def _follow_ups(session: Session, **where: Any) -> list[FollowUp]:
-    query = select(FollowUp)
-    for column, value in where.items():
-        query = query.where(getattr(FollowUp, column) == value)
-    return list(session.exec(query).all())
-
-
 def plan_referral(session: Session, referral: Referral) -> Removal:
     removal = Removal(referral, f"referral #{referral.id} {referral.prospect}")
-    removal.goes["follow-ups"] = _follow_ups(session, referral_id=referral.id)
+    removal.goes["follow-ups"] = rules.follow_ups_where(session, referral_id=referral.id)
     brought = session.exec(select(Advocate).where(Advocate.referred_by == referral.id)).all()
     for advocate in brought:
         removal.unlinked.append(
@@ -58,7 +52,7 @@ def plan_referral(session: Session, referral: Referral) -> Removal:
 
 def plan_ask(session: Session, ask: Ask) -> Removal:
     removal = Removal(ask, f"ask #{ask.id} ({ask.asked_on})")
-    removal.goes["follow-ups"] = _follow_ups(session, ask_id=ask.id)
+    removal.goes["follow-ups"] = rules.follow_ups_where(session, ask_id=ask.id)
     for referral in session.exec(select(Referral).where(Referral.ask_id == ask.id)).all():
         removal.unlinked.append(f"referral #{referral.id} {referral.prospect} stays, as organic")
     return removal
@@ -69,7 +63,7 @@ def plan_advocate(session: Session, advocate: Advocate) -> Removal:
     referrals = list(session.exec(select(Referral).where(Referral.advocate_id == advocate.id)))
     removal.goes["asks"] = list(session.exec(select(Ask).where(Ask.advocate_id == advocate.id)))
     removal.goes["referrals"] = referrals
-    removal.goes["follow-ups"] = _follow_ups(session, advocate_id=advocate.id)
+    removal.goes["follow-ups"] = rules.follow_ups_where(session, advocate_id=advocate.id)
     removal.goes["scores"] = list(
         session.exec(select(NpsScore).where(NpsScore.advocate_id == advocate.id))
     )
@@ -83,23 +77,17 @@ def plan_advocate(session: Session, advocate: Advocate) -> Removal:
 
 
 def plan_follow_up(session: Session, follow_up: FollowUp) -> Removal:
-    if follow_up.done_on is None and follow_up.kind == FollowUpKind.contact:
-        referral = session.get(Referral, follow_up.referral_id) if follow_up.referral_id else None
-        if referral is not None and referral.is_open:
-            raise InvalidInputError(
-                f"follow-up #{follow_up.id} is the next contact of open referral #{referral.id}; "
-                f"snooze it, or close the referral (reftrack referral move {referral.id} lost)"
-            )
+    if follow_up.done_on is None:
+        contact_guard(session, follow_up, "deleted")
     return Removal(follow_up, f"follow-up #{follow_up.id}")
 
 
 def _delete_referral(session: Session, referral: Referral) -> None:
-    for follow_up in _follow_ups(session, referral_id=referral.id):
+    for follow_up in rules.follow_ups_where(session, referral_id=referral.id):
         session.delete(follow_up)
     for advocate in session.exec(select(Advocate).where(Advocate.referred_by == referral.id)):
         advocate.referred_by = None
-        advocate.updated_at = utcnow()
-        session.add(advocate)
+        rules.touch(session, advocate)
     ask = session.get(Ask, referral.ask_id) if referral.ask_id else None
     session.delete(referral)
     if ask is not None:
@@ -107,12 +95,11 @@ def _delete_referral(session: Session, referral: Referral) -> None:
 
 
 def _delete_ask(session: Session, ask: Ask) -> None:
-    for follow_up in _follow_ups(session, ask_id=ask.id):
+    for follow_up in rules.follow_ups_where(session, ask_id=ask.id):
         session.delete(follow_up)
     for referral in session.exec(select(Referral).where(Referral.ask_id == ask.id)):
         referral.ask_id = None
-        referral.updated_at = utcnow()
-        session.add(referral)
+        rules.touch(session, referral)
     session.delete(ask)
 
 
@@ -162,8 +149,7 @@ def refresh_latest(session: Session, advocate: Advocate) -> None:
             .order_by(col(AdvocateEvent.happened_on).desc())
         ).first()
         setattr(advocate, attribute, last)
-    advocate.updated_at = utcnow()
-    session.add(advocate)
+    rules.touch(session, advocate)
 
 
 def delete_scores(session: Session, *, advocate: Advocate, on: date) -> int:

@@ -9,6 +9,7 @@ won or lost one has none.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -78,6 +79,17 @@ def schedule(
     )
 
 
+def follow_ups_where(session: Session, *, open_only: bool = False, **where: Any) -> list[FollowUp]:
+    """Follow-ups whose columns equal ``where`` (``kind="thank"``, ``referral_id=3``), by id;
+    only the open ones with ``open_only``."""
+    query = select(FollowUp)
+    if open_only:
+        query = query.where(col(FollowUp.done_on).is_(None))
+    for column, value in where.items():
+        query = query.where(getattr(FollowUp, column) == value)
+    return list(session.exec(query.order_by(col(FollowUp.id))).all())
+
+
 def pending(
     session: Session,
     *,
@@ -85,12 +97,16 @@ def pending(
     ask_id: int | None = None,
     referral_id: int | None = None,
 ) -> list[FollowUp]:
-    query = select(FollowUp).where(FollowUp.kind == kind.value, col(FollowUp.done_on).is_(None))
-    if ask_id is not None:
-        query = query.where(FollowUp.ask_id == ask_id)
-    if referral_id is not None:
-        query = query.where(FollowUp.referral_id == referral_id)
-    return list(session.exec(query).all())
+    links = {"ask_id": ask_id, "referral_id": referral_id}
+    where = {name: value for name, value in links.items() if value is not None}
+    return follow_ups_where(session, open_only=True, kind=kind.value, **where)
+
+
+def touch(session: Session, *records: Any) -> None:
+    """Changed now: their ``updated_at`` says so."""
+    for record in records:
+        record.updated_at = utcnow()
+        session.add(record)
 
 
 def close(
@@ -106,8 +122,15 @@ def close(
         follow_up.done_on = on
         follow_up.outcome = outcome
         follow_up.cancelled = cancelled
-        follow_up.updated_at = utcnow()
-        session.add(follow_up)
+        touch(session, follow_up)
+
+
+def reopen(session: Session, follow_up: FollowUp) -> None:
+    """Open again: neither done nor cancelled."""
+    follow_up.done_on = None
+    follow_up.outcome = None
+    follow_up.cancelled = False
+    touch(session, follow_up)
 
 
 def schedule_as_of(session: Session, *, today: date, backfill: bool, settings: Settings) -> None:
@@ -130,12 +153,7 @@ def late_follow_ups(session: Session) -> list[tuple[FollowUpKind, date]]:
 
 
 def open_for(session: Session, *, kind: FollowUpKind, advocate_id: int) -> list[FollowUp]:
-    query = select(FollowUp).where(
-        FollowUp.kind == kind.value,
-        FollowUp.advocate_id == advocate_id,
-        col(FollowUp.done_on).is_(None),
-    )
-    return list(session.exec(query).all())
+    return follow_ups_where(session, open_only=True, kind=kind.value, advocate_id=advocate_id)
 
 
 # --- events ---------------------------------------------------------------------------
@@ -258,13 +276,9 @@ def check_back_again(
         return
     if closed.done_on is None:
         return
-    closed.done_on = None
-    closed.outcome = None
-    closed.cancelled = False
     if on is not None:
         closed.due_on = max(closed.due_on, on)
-    closed.updated_at = utcnow()
-    session.add(closed)
+    reopen(session, closed)
 
 
 def referral_gone(session: Session, *, ask: Ask) -> None:
