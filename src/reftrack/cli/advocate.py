@@ -190,22 +190,18 @@ def edit(
     from reftrack.errors import InvalidInputError
     from reftrack.services import advocates, lookup
 
-    changes: dict[str, Any] = {
-        key: value
-        for key, value in {
-            "name": name,
-            "company": company,
-            "email": email,
-            "phone": phone,
-            "nps": nps,
-            "source": source,
-            "tags": tag,
-            "notes": note,
-            "title": title,
-            "url": url,
-        }.items()
-        if value is not None
-    }
+    changes = common.given(
+        name=name,
+        company=company,
+        email=email,
+        phone=phone,
+        nps=nps,
+        source=source,
+        tags=tag,
+        notes=note,
+        title=title,
+        url=url,
+    )
     if since is not None:
         changes["customer_since"] = common.maybe_date(since, what="--since")
     if referred_by is not None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -190,6 +190,11 @@ def bulk_write_session() -> Iterator[Session]:
         yield session
     if new_file:
         use_wal(database())
+
+
+def given(**options: Any) -> dict[str, Any]:
+    """The options a command was given (an edit changes only those): the ones not None."""
+    return {name: value for name, value in options.items() if value is not None}
 
 
 def today() -> date:

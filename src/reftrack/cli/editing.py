@@ -3,7 +3,7 @@ after the fact, with the rules' follow-ups kept in step (docs/rules.md)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -84,18 +84,14 @@ def referral_edit(
     from reftrack.money import format_money, parse_money
     from reftrack.services import corrections, lookup
 
-    changes: dict[str, Any] = {
-        key: val
-        for key, val in {
-            "prospect": prospect,
-            "company": company,
-            "email": email,
-            "phone": phone,
-            "notes": note,
-            "lost_reason": reason,
-        }.items()
-        if val is not None
-    }
+    changes = common.given(
+        prospect=prospect,
+        company=company,
+        email=email,
+        phone=phone,
+        notes=note,
+        lost_reason=reason,
+    )
     if on is not None:
         changes["on"] = common.maybe_date(on, what="--on")
     if value is not None:

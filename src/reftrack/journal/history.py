@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from reftrack.journal.record import ENTRY, ROW
+from reftrack.journal.record import ENTRY, ROW, touching
 from reftrack.journal.rows import loads
 
 # Columns that change with every write: left out of "what changed".
@@ -62,13 +62,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def of_record(connection: Connection, table: str, row_id: int, *, limit: int) -> list[Logged]:
     """The entries that touched one record, newest first, with what each changed in it."""
-    touches = or_(
-        ROW.c.row_id == row_id,
-        and_(ROW.c.last_id.isnot(None), ROW.c.row_id <= row_id, ROW.c.last_id >= row_id),
-    )
     query = (
         select(ENTRY, ROW.c.op, ROW.c.before, ROW.c.after)
-        .where(ROW.c.entry_id == ENTRY.c.id, ROW.c.table_name == table, touches)
+        .where(ROW.c.entry_id == ENTRY.c.id, ROW.c.table_name == table, touching(row_id))
         .order_by(ENTRY.c.id.desc(), ROW.c.id)
     )
     found: dict[int, Logged] = {}

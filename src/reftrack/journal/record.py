@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, event, insert, select
+from sqlalchemy import Table, and_, event, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, object_session
 
@@ -107,6 +107,11 @@ class Collector:
         self.changes.clear()
         self._latest.clear()
         self.entry_id = None
+
+
+def touching(row_id: int) -> Any:
+    """SQL: a journal row about this row id, itself or within an import's range."""
+    return or_(ROW.c.row_id == row_id, and_(ROW.c.row_id <= row_id, ROW.c.last_id >= row_id))
 
 
 def start(session: Session, *, command: str, owner: str | None) -> Collector:

@@ -17,7 +17,7 @@ from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from reftrack.errors import InvalidInputError, NotFoundError
-from reftrack.journal.record import ENTRY, ROW
+from reftrack.journal.record import ENTRY, ROW, touching
 from reftrack.journal.rows import loads, typed
 from reftrack.models import SQLModel, utcnow
 
@@ -121,13 +121,7 @@ def _dependents(
 def _who_made(connection: Connection, table: str, row_id: int) -> str:
     query = (
         select(ENTRY.c.id, ENTRY.c.command)
-        .where(ROW.c.entry_id == ENTRY.c.id, ROW.c.table_name == table)
-        .where(
-            or_(
-                ROW.c.row_id == row_id,
-                and_(ROW.c.row_id <= row_id, ROW.c.last_id >= row_id),
-            )
-        )
+        .where(ROW.c.entry_id == ENTRY.c.id, ROW.c.table_name == table, touching(row_id))
         .order_by(ENTRY.c.id.desc())
         .limit(1)
     )
