@@ -22,7 +22,7 @@ TABLES = {
 }
 
 
-def _record(text: str) -> tuple[str, int]:
+def _record(session: Any, text: str) -> tuple[str, int]:
     """``referral:12`` (or ``referral#12``) → (table, id); a name → its advocate."""
     import re
 
@@ -35,9 +35,7 @@ def _record(text: str) -> tuple[str, int]:
     if match:
         kinds = ", ".join(sorted(set(TABLES) - {"follow_up"}))
         raise InvalidInputError(f"{match.group(1)!r} is not a kind of record; use one of {kinds}")
-    with common.read_session() as session:
-        advocate = lookup.advocate(session, text)
-    return "advocate", int(advocate.id or 0)
+    return "advocate", int(lookup.advocate(session, text).id or 0)
 
 
 def _row(logged: Any) -> dict[str, Any]:
@@ -71,8 +69,8 @@ def log(
     from reftrack import render
     from reftrack.journal import history
 
-    target = _record(record) if record else None
     with common.read_session() as session:
+        target = _record(session, record) if record else None
         connection = session.connection()
         if target is None:
             entries = history.latest(connection, limit=limit)

@@ -11,8 +11,10 @@ from reftrack.config import Settings
 from reftrack.enums import OPEN_STATUSES, Source, Status
 from reftrack.errors import InvalidInputError
 from reftrack.models import Advocate, Ask, Referral, id_of, utcnow
+from reftrack.names import fold
 from reftrack.services import advocates as advocate_service
 from reftrack.services import corrections, rules
+from reftrack.services.lookup import folded
 
 
 def add_referral(
@@ -145,9 +147,6 @@ def referrer_name(session: Session, *, referral: Referral) -> str | None:
 def already_known(session: Session, *, referral: Referral) -> list[str]:
     """Warnings for a new referral whose prospect was referred before, or is an advocate
     (same name, case and accents ignored, or same e-mail)."""
-    from reftrack.names import fold
-    from reftrack.services.lookup import folded
-
     said: list[str] = []
     key = fold(referral.prospect)
     same = folded(session, col(Referral.prospect)) == key
