@@ -48,11 +48,10 @@ def ask_edit(
         said = corrections.edit_ask(
             session,
             ask=found,
-            today=common.today(),
             advocate=lookup.advocate(session, advocate) if advocate else None,
             channel=channel,
             target=target,
-            on=common.maybe_date(on, what="--on"),
+            on=common.when(on) if on is not None else None,  # a future date is refused
             note=note,
         )
     render.message(f"ask #{found.id}: {'; '.join(said)}")
@@ -93,7 +92,7 @@ def referral_edit(
         lost_reason=reason,
     )
     if on is not None:
-        changes["on"] = common.maybe_date(on, what="--on")
+        changes["on"] = common.when(on)  # a future date is refused
     if value is not None:
         changes["value_cents"] = parse_money(value, what="--value")
     with common.write_session() as session:

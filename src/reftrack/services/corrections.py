@@ -25,13 +25,6 @@ def _shift(session: Session, follow_ups: list[FollowUp], days: int) -> None:
         rules.touch(session, follow_up)
 
 
-def _not_future(on: date, today: date, what: str) -> None:
-    if on > today:
-        raise InvalidInputError(
-            f"{what} {on} is in the future; things that happened take a past date"
-        )
-
-
 # --- asks ------------------------------------------------------------------------------
 
 
@@ -39,7 +32,6 @@ def edit_ask(
     session: Session,
     *,
     ask: Ask,
-    today: date,
     advocate: Advocate | None = None,
     channel: Channel | None = None,
     target: str | None = None,
@@ -62,7 +54,6 @@ def edit_ask(
             rules.touch(session, follow_up)
         said.append(f"made to {advocate.name}")
     if on is not None and on != ask.asked_on:
-        _not_future(on, today, "--on")
         first = session.exec(
             select(func.min(Referral.received_on)).where(Referral.ask_id == ask.id)
         ).one()
@@ -185,7 +176,6 @@ def _edit_fields(
         rules.close(session, details, on=today, outcome="details given")
     on = changes.get("on")
     if on is not None and on != referral.received_on:
-        _not_future(on, today, "--on")
         if referral.closed_on is not None and on > referral.closed_on:
             raise InvalidInputError(
                 f"referral #{referral.id} was closed on {referral.closed_on}; it arrived before"
