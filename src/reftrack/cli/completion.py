@@ -58,44 +58,35 @@ def _as_typed(incomplete: str, name: str) -> str:
     return value
 
 
-def advocates(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+def _id_or_name(ctx: Any, incomplete: str, by_id: str, by_name: str) -> list[tuple[str, str]]:
+    """Digits complete an id (``by_id``); anything else a name (``by_name``): each query
+    gives (value, what it is) and takes the pattern and LIMIT."""
     if incomplete.isdigit():
-        rows = _rows(
-            ctx,
-            "SELECT CAST(id AS TEXT), name FROM advocate WHERE NOT archived "
-            "AND CAST(id AS TEXT) LIKE ? ORDER BY id LIMIT ?",
-            f"{incomplete}%",
-            LIMIT,
-        )
-        return [(value, name) for value, name in rows]
-    rows = _rows(
+        return [(value, about) for value, about in _rows(ctx, by_id, f"{incomplete}%", LIMIT)]
+    rows = _rows(ctx, by_name, _like(incomplete), LIMIT)
+    return [(_as_typed(incomplete, value), about) for value, about in rows]
+
+
+def advocates(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    return _id_or_name(
         ctx,
+        incomplete,
+        "SELECT CAST(id AS TEXT), name FROM advocate WHERE NOT archived "
+        "AND CAST(id AS TEXT) LIKE ? ORDER BY id LIMIT ?",
         "SELECT name, coalesce(company, '') FROM advocate WHERE NOT archived "
         "AND lower(name) LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?",
-        _like(incomplete),
-        LIMIT,
     )
-    return [(_as_typed(incomplete, name), company) for name, company in rows]
 
 
 def referrals(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
-    if incomplete.isdigit():
-        rows = _rows(
-            ctx,
-            "SELECT CAST(id AS TEXT), prospect || ' (' || status || ')' FROM referral "
-            "WHERE CAST(id AS TEXT) LIKE ? ORDER BY id DESC LIMIT ?",
-            f"{incomplete}%",
-            LIMIT,
-        )
-        return [(value, about) for value, about in rows]
-    rows = _rows(
+    return _id_or_name(
         ctx,
+        incomplete,
+        "SELECT CAST(id AS TEXT), prospect || ' (' || status || ')' FROM referral "
+        "WHERE CAST(id AS TEXT) LIKE ? ORDER BY id DESC LIMIT ?",
         "SELECT prospect, status || ', from #' || advocate_id FROM referral "
         "WHERE lower(prospect) LIKE ? ESCAPE '\\' ORDER BY received_on DESC LIMIT ?",
-        _like(incomplete),
-        LIMIT,
     )
-    return [(_as_typed(incomplete, value), about) for value, about in rows]
 
 
 def asks(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
