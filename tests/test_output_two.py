@@ -113,7 +113,7 @@ def test_doctor_reads_as_words(cli: Invoke) -> None:
     out = ok(cli("doctor")).stdout
     assert "[]" not in out and "True" not in out and "None" not in out
     assert "status        ok" in out
-    assert "schema        0006 (up to date)" in out
+    assert "schema        0007 (up to date)" in out
 
 
 @pytest.mark.usefixtures("book")

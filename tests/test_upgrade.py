@@ -96,9 +96,36 @@ def test_upgrade_rebuilding_ask_keeps_every_link_to_it(tmp_path: Path, cli: Invo
     assert result.exit_code == 0, result.stderr
 
     after = dump(path)
-    assert after == before
+    for table in TABLES:  # later schemas may add columns; the old ones keep their values
+        assert [row[: len(before[table][0])] for row in after[table]] == before[table], table
     assert after["referral"][0][2] == 2  # referral.ask_id still points at ask #2
     assert [row[4] for row in after["follow_up"]] == [1, 2]
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         connection.execute("UPDATE ask SET outcome = 'promised' WHERE id = 1")  # the new value
+
+
+def test_migrations_make_the_tables_the_models_describe(tmp_path: Path, cli: Invoke) -> None:
+    """A new database is made by the migrations; the ORM writes by the models. Every table,
+    column, index and foreign key of one must be in the other (types aside: SQLite's TEXT
+    and BIGINT are SQLModel's AutoString and Integer)."""
+    import warnings
+
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+    from sqlmodel import SQLModel
+
+    import reftrack.models  # noqa: F401  (the tables register on import)
+
+    path = tmp_path / "new.db"
+    assert cli("--db", str(path), "doctor").exit_code == 0
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection, warnings.catch_warnings():
+        # advocate.referred_by → referral → ask → target → referral: a cycle SQLAlchemy
+        # warns about when it sorts the tables; harmless here
+        warnings.simplefilter("ignore")
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = compare_metadata(context, SQLModel.metadata)
+    engine.dispose()
+    assert differences == []

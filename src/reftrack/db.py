@@ -30,7 +30,7 @@ from reftrack.names import digits, fold
 DB_ENV = "REFTRACK_DB"
 # Every schema revision this version knows, oldest first; the last is the head. A test
 # checks this against the Alembic scripts shipped in reftrack/migrations.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 DEFAULT_BUSY_TIMEOUT_MS = 120_000  # see config.Settings.busy_timeout_ms
 

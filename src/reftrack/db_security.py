@@ -20,8 +20,9 @@ from sqlmodel import Session
 from reftrack.errors import NotYoursError
 
 ADMIN_ROLE = "reftrack_admin"
-OWNED_TABLES = ("advocate", "ask", "referral", "follow_up")
-OF_ADVOCATE = ("nps_score", "advocate_event")  # these rows follow their advocate's owner
+OWNED_TABLES = ("advocate", "ask", "referral", "follow_up", "target", "note", "intro", "gift")
+# these rows follow the owner of the record they belong to (table → that record's table)
+FOLLOWS = {"nps_score": "advocate", "advocate_event": "advocate", "target_via": "target"}
 JOURNAL = ("change_entry", "change_row")  # an entry is its owner's; its rows follow it (0005)
 POLICIES = ("reftrack_read", "reftrack_insert", "reftrack_update", "reftrack_delete")
 
@@ -83,18 +84,20 @@ def guard_flush(session: Session, _context: Any, _instances: Any) -> None:
     identity: Identity | None = session.info.get("identity")
     if identity is None or identity.admin or identity.bypasses:
         return
-    from reftrack.models import Advocate
+    from reftrack.models import Advocate, Target
 
+    parents = {"advocate": Advocate, "target": Target}
     with session.no_autoflush:
         changed = [r for r in session.dirty if session.is_modified(r)]
         for record in [*changed, *session.deleted, *session.new]:
             table = getattr(record, "__tablename__", "")
             if table in OWNED_TABLES and record not in session.new:
                 check(identity, table, record.id, _stored_owner(record))
-            elif table in OF_ADVOCATE:
-                advocate = session.get(Advocate, record.advocate_id)
-                if advocate is not None:
-                    check(identity, "advocate", advocate.id, _stored_owner(advocate))
+            elif table in FOLLOWS:
+                parent = FOLLOWS[table]
+                owning = session.get(parents[parent], getattr(record, f"{parent}_id"))
+                if owning is not None:
+                    check(identity, parent, owning.id, _stored_owner(owning))
 
 
 _POLICY = re.compile(r'row-level security policy for table "(\w+)"')
@@ -106,7 +109,7 @@ def describe_refusal(detail: str) -> str | None:
     lowered = detail.lower()
     if match := _POLICY.search(detail):
         table = match.group(1)
-        owner = "its advocate's owner" if table in OF_ADVOCATE else "its owner"
+        owner = f"its {FOLLOWS[table]}'s owner" if table in FOLLOWS else "its owner"
         return (
             f"the server refused to write a {noun(table)} that is not yours (row-level security); "
             f"only {owner} or a {ADMIN_ROLE} can; nothing was written"
@@ -131,7 +134,7 @@ def describe_refusal(detail: str) -> str | None:
 
 def row_security(connection: Connection) -> dict[str, Any]:
     """What doctor shows: RLS per table (off/on/forced) and the reftrack policies on it."""
-    tables = (*OWNED_TABLES, *OF_ADVOCATE, *JOURNAL)
+    tables = (*OWNED_TABLES, *FOLLOWS, *JOURNAL)
     flags = {
         name: ("forced" if forced else "on") if enabled else "off"
         for name, enabled, forced in connection.exec_driver_sql(

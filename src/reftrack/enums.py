@@ -72,6 +72,8 @@ class FollowUpKind(StrEnum):
     collect = "collect"
     value_check = "value_check"
     intro_check = "intro_check"
+    # schema 0007: the day after an event ask, whom did they bring?
+    event_check = "event_check"
 
 
 # The note of the thank-you a win creates; `due` words that one "… became a customer".

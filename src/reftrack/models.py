@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from reftrack.enums import (
@@ -46,6 +46,16 @@ def id_of(record: SQLModel) -> int:
     return int(record_id)
 
 
+# exactly one of a note's three subjects (portable: PostgreSQL cannot add booleans)
+ONE_SUBJECT = (
+    " + ".join(
+        f"(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)"
+        for column in ("advocate_id", "referral_id", "ask_id")
+    )
+    + " = 1"
+)
+
+
 class Logged(SQLModel):
     """Who logged a record (on a team database) and when it was made and last changed."""
 
@@ -58,6 +68,10 @@ class Advocate(Logged, table=True):
     __tablename__ = "advocate"
     __table_args__ = (
         CheckConstraint("nps IS NULL OR (nps BETWEEN 0 AND 10)", name="ck_nps_range"),
+        CheckConstraint(
+            "value_cents_per_year IS NULL OR value_cents_per_year >= 0",
+            name="ck_value_per_year_positive",
+        ),
         one_of("source", Source, nullable=True),
         Index("ix_advocate_name", "name"),
         Index("ix_advocate_email", "email"),
@@ -82,6 +96,10 @@ class Advocate(Logged, table=True):
     notes: str | None = None
     title: str | None = None  # position, e.g. from a LinkedIn export
     url: str | None = None
+    # what the customer is worth a year (`advocate value`), and when they stopped being one
+    # (`advocate churn`): `metrics --compare source` and `forecast` (schema 0007)
+    value_cents_per_year: int | None = None
+    churned_on: date | None = None
 
     @property
     def tag_list(self) -> list[str]:
@@ -134,6 +152,15 @@ class Ask(Logged, table=True):
     alternative: str | None = None
     forced: bool = Field(default=False, nullable=False)
     notes: str | None = None
+    # the named person asked for (`ask add --for TARGET`); `target` stays the free text
+    target_id: int | None = Field(
+        default=None, foreign_key="target.id", ondelete="SET NULL", index=True
+    )
+    # an invitation (`--channel event --event "Golf day" --bring`): the event's name, its
+    # day (the follow-up asking whom they brought is due the day after) and the plus-one
+    event: str | None = None
+    event_on: date | None = None
+    bring: bool = Field(default=False, nullable=False)
 
 
 class Referral(Logged, table=True):
@@ -198,6 +225,100 @@ class FollowUp(Logged, table=True):
     outcome: str | None = None
     # closed as not needed (`followup cancel`): not open, but not counted as done either
     cancelled: bool = Field(default=False, nullable=False)
+    # the introduction an `intro_check` asks about (schema 0007)
+    intro_id: int | None = Field(
+        default=None, foreign_key="intro.id", ondelete="CASCADE", index=True
+    )
+    # where a collected testimonial, review or case study was published (`done --link`)
+    link: str | None = None
+
+
+class Target(Logged, table=True):
+    """A person you want to meet, found by your own research (`target add`, schema 0007).
+
+    Open until a referral of them is logged (``referral_id``, ``closed_on``) or you drop
+    them (``dropped_on``)."""
+
+    __tablename__ = "target"
+    __table_args__ = (Index("ix_target_name", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(nullable=False)
+    company: str | None = None
+    title: str | None = None
+    url: str | None = None
+    notes: str | None = None
+    referral_id: int | None = Field(
+        default=None, foreign_key="referral.id", ondelete="SET NULL", index=True
+    )
+    closed_on: date | None = None
+    dropped_on: date | None = None
+
+
+class TargetVia(SQLModel, table=True):
+    """An advocate who knows a target (`target add --via`); follows the target's owner."""
+
+    __tablename__ = "target_via"
+    __table_args__ = (UniqueConstraint("target_id", "advocate_id", name="uq_target_via"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(foreign_key="target.id", ondelete="CASCADE", index=True)
+    advocate_id: int = Field(foreign_key="advocate.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class Note(Logged, table=True):
+    """One dated line of the interaction log (`note add`) about exactly one record."""
+
+    __tablename__ = "note"
+    __table_args__ = (
+        CheckConstraint(
+            ONE_SUBJECT,
+            name="ck_note_one_subject",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    noted_on: date
+    text: str = Field(nullable=False)
+    advocate_id: int | None = Field(
+        default=None, foreign_key="advocate.id", ondelete="CASCADE", index=True
+    )
+    referral_id: int | None = Field(
+        default=None, foreign_key="referral.id", ondelete="CASCADE", index=True
+    )
+    ask_id: int | None = Field(default=None, foreign_key="ask.id", ondelete="CASCADE", index=True)
+
+
+class Intro(Logged, table=True):
+    """An introduction you gave an advocate (`intro give`): reciprocity, schema 0007."""
+
+    __tablename__ = "intro"
+
+    id: int | None = Field(default=None, primary_key=True)
+    advocate_id: int = Field(foreign_key="advocate.id", ondelete="CASCADE", index=True)
+    to_whom: str = Field(nullable=False)  # "Kees Bakker (printer)"
+    given_on: date
+    notes: str | None = None
+
+
+class Gift(Logged, table=True):
+    """A thank-you given an advocate (`gift add`), with what it cost; never a payment."""
+
+    __tablename__ = "gift"
+    __table_args__ = (
+        CheckConstraint("cost_cents IS NULL OR cost_cents >= 0", name="ck_cost_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    advocate_id: int = Field(foreign_key="advocate.id", ondelete="CASCADE", index=True)
+    what: str = Field(nullable=False)
+    cost_cents: int | None = None
+    referral_id: int | None = Field(
+        default=None, foreign_key="referral.id", ondelete="SET NULL", index=True
+    )
+    given_on: date
+    notes: str | None = None
 
 
 class ChangeEntry(SQLModel, table=True):

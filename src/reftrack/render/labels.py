@@ -10,6 +10,7 @@ LABELS = {
     "check_promise": "check promise",
     "value_check": "value check",
     "intro_check": "intro check",
+    "event_check": "event check",
     # channels, outcomes, alternatives
     "in_person": "in person",
     "automated_email": "automated e-mail",
