@@ -86,7 +86,7 @@ def guard_flush(session: Session, _context: Any, _instances: Any) -> None:
         return
     from reftrack.models import Advocate, Target
 
-    parents = {"advocate": Advocate, "target": Target}
+    parents: dict[str, Any] = {"advocate": Advocate, "target": Target}
     with session.no_autoflush:
         changed = [r for r in session.dirty if session.is_modified(r)]
         for record in [*changed, *session.deleted, *session.new]:
