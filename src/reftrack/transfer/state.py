@@ -14,7 +14,7 @@ from reftrack import records
 from reftrack.files.fields import defaults
 from reftrack.transfer.common import ImportContext, ImportReport, table_of, table_of_scores
 from reftrack.transfer.keys import AdvocateKeys, Claimed, Marks, Place
-from reftrack.transfer.write import TableWriter
+from reftrack.transfer.write import TableWriter, column_defaults
 
 
 class ImportState:
@@ -37,7 +37,8 @@ class ImportState:
         self.history_keys: dict[tuple[Any, ...], int] | None = {} if self.history else None
         self.canonical = canonical
         self.has_owner_column = has_owner_column  # then a blank owner is restored as blank
-        self.defaults = defaults(kind)
+        # a column no file field covers (a newer schema's flag) gets its table default
+        self.defaults = {**column_defaults(self.table), **defaults(kind)}
         self.next_id = (connection.execute(select(func.max(self.table.c.id))).scalar() or 0) + 1
         self.claimed = Claimed()  # records a row with an id was matched to or became
         self.writer = TableWriter(connection, self.table)

@@ -35,6 +35,15 @@ def _temporal(kind: Any) -> bool:
     return isinstance(getattr(kind, "impl", kind), (Date, DateTime))
 
 
+def column_defaults(table: Table) -> dict[str, Any]:
+    """The scalar defaults of ``table``'s columns (``forced`` → False), by column name."""
+    return {
+        column.name: getattr(column.default, "arg", None)
+        for column in table.c
+        if column.default is not None and column.default.is_scalar
+    }
+
+
 class TableWriter:
     """Inserts and updates of whole rows (dicts of every column) of one table."""
 

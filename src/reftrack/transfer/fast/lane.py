@@ -112,6 +112,7 @@ class FastLane:
             importer.writer.columns,
             owner=None if "owner" in sources else context.owner,
             restoring=table.delimiter is not None,
+            fallback=importer.defaults,
         )
         return None if row is None else cls(importer, table, row)
 

@@ -118,11 +118,13 @@ def compile_rows(
     *,
     owner: str | None,
     restoring: bool,
+    fallback: Mapping[str, Any] | None = None,
 ) -> RowFunction | None:
     """The row function of a file whose fields are read from ``sources`` (field → cell).
 
     ``columns`` is the table's column order; ``owner`` the owner of new records when the
-    file has no owner column; ``restoring``: undo the export's formula guard (CSV only).
+    file has no owner column; ``restoring``: undo the export's formula guard (CSV only);
+    ``fallback`` the values of columns the file does not have (else the fields' defaults).
     None when a field's parser has no inline form (the general path then does every row).
     """
     fields = {f.name: f for f in FIELDS[kind]}
@@ -176,8 +178,10 @@ def compile_rows(
         elif column == "owner":
             values.append("owner")
         else:
-            namespace[f"c_{column}"] = next(
-                (f.default for f in FIELDS[kind] if f.target == column), None
+            namespace[f"c_{column}"] = (
+                fallback.get(column)
+                if fallback is not None
+                else next((f.default for f in FIELDS[kind] if f.target == column), None)
             )
             values.append(f"c_{column}")
     body.append(f"return ({', '.join(values)},)")
