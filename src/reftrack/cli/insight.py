@@ -201,6 +201,7 @@ def metrics(
             until=end,
             by=by.value if by else None,
             promoter_asked_days=common.settings().promoter_asked_days,
+            nps_stale_days=common.settings().stale_score_days,
         )
         trend = result.breakdown if by is By.month else []
         if fmt is OutputFormat.table and by is not By.month:
