@@ -30,7 +30,7 @@ def compute(
     )[0]
     scored = exists().where(
         col(NpsScore.advocate_id) == col(Advocate.id),
-        col(NpsScore.scored_on) > until - timedelta(days=stale_days),
+        col(NpsScore.scored_on) >= until - timedelta(days=stale_days),  # as `next` has it
         col(NpsScore.scored_on) <= until,
     )
     active, fresh = one_row(
