@@ -37,7 +37,8 @@ def book(cli: Invoke) -> None:
     ok(cli("advocate", "add", "Cor", "--since", "2025-09-16", "--source", "referral"))
     ok(cli("ask", "add", "anna", "--on", "2025-06-01", "--backfill"))
     ok(cli("referral", "add", "anna", "Dirk", "--phone", "1", "--on", "2025-06-05", "--backfill"))
-    ok(cli("referral", "move", "dirk", "won", "--on", "2025-12-16", "--make-advocate", "--backfill"))
+    won = ("--on", "2025-12-16", "--make-advocate", "--backfill")
+    ok(cli("referral", "move", "dirk", "won", *won))
     ok(cli("advocate", "value", "anna", "1000"))
     ok(cli("advocate", "value", "bram", "500"))
     ok(cli("advocate", "value", "dirk", "250", "--per", "month"))  # 3000 a year

@@ -224,7 +224,9 @@ def metrics(
         return
     _emit_metrics(result.as_dict(), [r.as_dict() for r in result.breakdown], trend, by, fmt)
     if compared is not None:
-        _compare_table(compared, as_of=end)
+        from reftrack.render import compare as compare_view
+
+        compare_view.table(compared, as_of=end, currency=common.settings().currency)
 
 
 def _compared(session: Any, compare: Compare | None, *, as_of: date) -> Any:
@@ -244,37 +246,6 @@ def _emit_compare(data: dict[str, Any], rows: list[dict[str, Any]], fmt: OutputF
         render.write_object({**data, "compare": rows})
     else:
         render.emit(rows, COMPARE_COLUMNS, "csv")
-
-
-def _compare_table(rows: list[dict[str, Any]], *, as_of: date) -> None:
-    from reftrack import render
-    from reftrack.render import charts
-
-    currency = common.settings().currency
-    shown = [
-        {
-            **row,
-            "group": "came by referral" if row["group"] == "referral" else "the rest",
-            "value_per_year": "—"
-            if row["value_per_year"] is None
-            else charts.money_text(row["value_per_year"], currency),
-            "months_retained": "—" if row["months_retained"] is None else row["months_retained"],
-            "still_active": charts.pct(row["still_active"]),
-        }
-        for row in rows
-    ]
-    charts.gap()
-    render.print_table(
-        shown,
-        [
-            ("group", "customers who"),
-            ("customers", "count"),
-            ("value_per_year", "value a year"),
-            ("months_retained", "months retained"),
-            ("still_active", "still active"),
-        ],
-        title=f"Referred customers against the rest (as of {as_of})",
-    )
 
 
 def _emit_metrics(

@@ -202,7 +202,7 @@ def _giving_pairs(data: Mapping[str, Any], currency: str) -> list[tuple[str, str
     return [
         ("intros given", str(data["intros_given"])),
         ("gifts cost", money_text(data["gifts_cost"], currency)),
-        ("cost per won referral", "—" if per_won is None else money_text(per_won, currency)),
+        ("gift cost per won", "—" if per_won is None else money_text(per_won, currency)),
         ("scores fresh", pct(data["nps_fresh"])),
     ]
 

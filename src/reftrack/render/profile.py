@@ -9,7 +9,10 @@ from reftrack.enums import OutputFormat
 
 if TYPE_CHECKING:
     from reftrack.models import Profile
-    from reftrack.services.giving import GivenBack
+
+# `services.giving.GivenBack` (render does not import services): the ledger, intro and
+# gift rows `advocate show` adds
+GivenBack = Any
 
 
 def _section(title: str, rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
