@@ -151,6 +151,10 @@ def test_every_key_of_february_by_hand(metrics: Callable[..., Any]) -> None:
         "overdue": 8,
         "nps": {"score": 40.0, "promoters": 3, "passives": 1, "detractors": 1, "scored": 5},
         "promoters_asked": 0.6667,  # Ann, Ben of Ann, Ben, Jo (Jo 75 days before: out)
+        "intros_given": 0,
+        "gifts_cost": "0.00",
+        "cost_per_won_referral": "0.00",  # no gifts, 2 won: 0 each (null only when none won)
+        "nps_fresh": 0.0,  # every score was given on 2026-03-16, after until
     }
 
 
@@ -177,6 +181,10 @@ def test_zero_denominators_are_null_not_zero(cli_json: Any) -> None:
         "overdue": 0,
         "nps": {"score": None, "promoters": 0, "passives": 0, "detractors": 0, "scored": 0},
         "promoters_asked": None,
+        "intros_given": 0,
+        "gifts_cost": "0.00",
+        "cost_per_won_referral": None,
+        "nps_fresh": None,
     }
 
 

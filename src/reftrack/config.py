@@ -32,6 +32,7 @@ class Settings:
     promise_check_days: int = 5  # did they make the introduction they promised?
     collect_days: int = 7  # collect the testimonial/review they offered instead
     details_days: int = 1  # ask the advocate for a prospect's phone or e-mail
+    intro_check_days: int = 21  # did the person you introduced help the advocate?
     # [rules] part two
     backfill_days: int = 7  # a past event's follow-up this overdue wants --backfill
     link_referred_days: int = 30  # a referral links an ask answered `referred` this recently
@@ -44,6 +45,8 @@ class Settings:
     milestone_boost_days: int = 30
     promoter_asked_days: int = 75
     stale_score_days: int = 365  # an older score ranks below fresh ones in `next`
+    reciprocity_days: int = 180  # an introduction you gave this recently lifts them in `next`
+    never_helped_asks: int = 3  # asked this often and never helped: `next` says so
     # [money]
     currency: str = "EUR"
     # [database]
@@ -63,6 +66,7 @@ SECTIONS: dict[str, str] = {
     "promise_check_days": "cadence",
     "collect_days": "cadence",
     "details_days": "cadence",
+    "intro_check_days": "cadence",
     "backfill_days": "rules",
     "link_referred_days": "rules",
     "ask_cooldown_days": "guards",
@@ -72,11 +76,17 @@ SECTIONS: dict[str, str] = {
     "milestone_boost_days": "suggest",
     "promoter_asked_days": "suggest",
     "stale_score_days": "suggest",
+    "reciprocity_days": "suggest",
+    "never_helped_asks": "suggest",
     "currency": "money",
     "busy_timeout_ms": "database",
     "user": "team",
 }
 
+
+# another name a setting answers to in config.toml: the product calls score staleness
+# nps_stale_days; the code and `config show` call it stale_score_days (docs/ranking.md)
+ALIASES: dict[str, str] = {"nps_stale_days": "stale_score_days"}
 
 USER_ENV = "REFTRACK_USER"
 
@@ -164,7 +174,13 @@ def load_settings(path: Path | None = None) -> Settings:
     for section, table in data.items():
         if not isinstance(table, dict):
             raise ConfigError(f"config {section} must be a [section]; fix config.toml")
-        for key, value in table.items():
+        for alias, value in table.items():
+            key = ALIASES.get(alias, alias)
+            if key != alias and key in table:
+                raise ConfigError(
+                    f"config {section}.{alias} is another name for {section}.{key}; "
+                    "give one of them in config.toml"
+                )
             if key not in known or SECTIONS[key] != section:
                 hint = f" (it belongs in [{SECTIONS[key]}])" if key in SECTIONS else ""
                 raise ConfigError(f"config {section}.{key} is not a setting{hint}; fix config.toml")

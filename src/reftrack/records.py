@@ -84,6 +84,19 @@ FOLLOWUP_COLUMNS = [
 # the advocates' history (beyond §7): every NPS answer, every milestone and complaint
 SCORE_COLUMNS = ["id", "advocate_id", "advocate", "score", "scored_on"]
 EVENT_COLUMNS = ["id", "advocate_id", "advocate", "kind", "happened_on", "note"]
+# giving back (§14): introductions you gave advocates, thank-you gifts with their cost
+INTRO_COLUMNS = ["id", "advocate_id", "advocate", "to_whom", "given_on", "notes", "owner"]
+GIFT_COLUMNS = [
+    "id",
+    "advocate_id",
+    "advocate",
+    "what",
+    "cost",
+    "referral_id",
+    "given_on",
+    "notes",
+    "owner",
+]
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,14 @@ KINDS: dict[str, Kind] = {
             tuple(EVENT_COLUMNS),
             {"advocate_id": "advocates"},
             history=True,
+        ),
+        Kind("intros", "introduction", "intro", tuple(INTRO_COLUMNS), {"advocate_id": "advocates"}),
+        Kind(
+            "gifts",
+            "gift",
+            "gift",
+            tuple(GIFT_COLUMNS),
+            {"advocate_id": "advocates", "referral_id": "referrals"},
         ),
     )
 }
@@ -261,4 +282,30 @@ def event_row(event: Any, advocate_name: str | None) -> dict[str, Any]:
         "kind": event.kind,
         "happened_on": iso(event.happened_on),
         "note": event.note,
+    }
+
+
+def intro_row(intro: Any, advocate_name: str | None) -> dict[str, Any]:
+    return {
+        "id": intro.id,
+        "advocate_id": intro.advocate_id,
+        "advocate": advocate_name,
+        "to_whom": intro.to_whom,
+        "given_on": iso(intro.given_on),
+        "notes": intro.notes,
+        "owner": intro.owner,
+    }
+
+
+def gift_row(gift: Any, advocate_name: str | None) -> dict[str, Any]:
+    return {
+        "id": gift.id,
+        "advocate_id": gift.advocate_id,
+        "advocate": advocate_name,
+        "what": gift.what,
+        "cost": format_money(gift.cost_cents),
+        "referral_id": gift.referral_id,
+        "given_on": iso(gift.given_on),
+        "notes": gift.notes,
+        "owner": gift.owner,
     }

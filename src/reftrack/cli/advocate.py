@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from reftrack import dates
-from reftrack.cli import common, completion, deleting
+from reftrack.cli import common, completion, customer, deleting
 from reftrack.cli.common import (
     EveryoneOption,
     FormatOption,
@@ -154,11 +154,12 @@ def show(
     Example: reftrack advocate show anna
     """
     from reftrack.render import profile
-    from reftrack.services import advocates, lookup
+    from reftrack.services import advocates, giving, lookup
 
     with common.read_session() as session:
         found = advocates.profile(session, advocate=lookup.advocate(session, advocate))
-    profile.show(found, fmt, currency=common.settings().currency)
+        given = giving.given_back(session, advocate_id=found.advocate.id or 0)
+    profile.show(found, fmt, currency=common.settings().currency, given=given)
 
 
 @app.command("edit")
@@ -363,4 +364,5 @@ def event_delete(
 
 
 deleting.register(app, "advocate")
+customer.register(app)
 app.command("merge")(deleting.merge)

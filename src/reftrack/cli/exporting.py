@@ -33,6 +33,8 @@ class Kind(StrEnum):
     followups = "followups"
     scores = "scores"
     events = "events"
+    intros = "intros"
+    gifts = "gifts"
     all = "all"
 
 
@@ -45,7 +47,9 @@ class ExportFormat(StrEnum):
 
 KindArg = Annotated[
     Kind,
-    typer.Argument(help="advocates, asks, referrals, followups, scores, events, or all."),
+    typer.Argument(
+        help="advocates, asks, referrals, followups, scores, events, intros, gifts, or all."
+    ),
 ]
 
 EXPORT_HELP = """Write records to a CSV, JSON or Excel file (stdout when FILE is - or left out).
@@ -56,8 +60,8 @@ spreadsheet would run as a formula gets a leading apostrophe; --bom adds the byt
 mark that Excel and LibreOffice need to show accented names right. An .xlsx workbook has
 typed cells: text stays text (leading zeros kept, never a formula), dates are dates,
 money a number with two decimals. `all` writes one file per kind (advocates, asks,
-referrals, followups, scores, events) into the folder FILE, or with .xlsx one workbook
-with a sheet per kind. `followups --format ics` writes a calendar: open follow-ups, and
+referrals, followups, scores, events, intros, gifts) into the folder FILE, or with .xlsx
+one workbook with a sheet per kind. `followups --format ics` writes a calendar: open follow-ups, and
 for 30 days the ones done or cancelled, marked cancelled so calendars drop them.
 
 Examples:

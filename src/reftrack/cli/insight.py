@@ -20,6 +20,10 @@ class Period(StrEnum):
     all = "all"
 
 
+class Compare(StrEnum):
+    source = "source"
+
+
 class By(StrEnum):
     month = "month"
     advocate = "advocate"
@@ -172,6 +176,13 @@ def metrics(
     by: Annotated[
         By | None, typer.Option("--by", help="Break asks, referrals and won down.")
     ] = None,
+    compare: Annotated[
+        Compare | None,
+        typer.Option(
+            "--compare",
+            help="Referred customers against the rest: value a year, months retained, active.",
+        ),
+    ] = None,
     owner: OwnerOption = None,
     everyone: EveryoneOption = False,
     fmt: FormatOption = OutputFormat.table,
@@ -180,7 +191,8 @@ def metrics(
 
     Dates: ISO, today, -3m, … Definitions: docs/metrics.md (rates are fractions in JSON).
 
-    Example: reftrack metrics --period quarter --by channel
+    Examples: reftrack metrics --period quarter --by channel ;
+    reftrack metrics --compare source
     """
     from reftrack.services import metrics as service
 
@@ -201,11 +213,39 @@ def metrics(
             until=end,
             by=by.value if by else None,
             promoter_asked_days=common.settings().promoter_asked_days,
+            nps_stale_days=common.settings().stale_score_days,
         )
         trend = result.breakdown if by is By.month else []
         if fmt is OutputFormat.table and by is not By.month:
             trend = service.breakdown(session, since=start, until=end, by="month")
+        compared = _compared(session, compare, as_of=end)
+    if compared is not None and fmt is not OutputFormat.table:
+        _emit_compare(result.as_dict(), compared, fmt)
+        return
     _emit_metrics(result.as_dict(), [r.as_dict() for r in result.breakdown], trend, by, fmt)
+    if compared is not None:
+        from reftrack.render import compare as compare_view
+
+        compare_view.table(compared, as_of=end, currency=common.settings().currency)
+
+
+def _compared(session: Any, compare: Compare | None, *, as_of: date) -> Any:
+    if compare is None:
+        return None
+    from reftrack.services import compare as comparing
+
+    return [group.as_dict() for group in comparing.by_source(session, as_of=as_of)]
+
+
+def _emit_compare(data: dict[str, Any], rows: list[dict[str, Any]], fmt: OutputFormat) -> None:
+    """`--compare source` for scripts: JSON adds it to the object, CSV is its rows."""
+    from reftrack import render
+    from reftrack.services.compare import COMPARE_COLUMNS
+
+    if fmt is OutputFormat.json:
+        render.write_object({**data, "compare": rows})
+    else:
+        render.emit(rows, COMPARE_COLUMNS, "csv")
 
 
 def _emit_metrics(

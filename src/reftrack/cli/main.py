@@ -29,8 +29,11 @@ COMMAND_MODULES = {
     "ask": "ask",
     "referral": "referral",
     "followup": "followup",
+    "intro": "intro",
+    "gift": "gift",
     "due": "reports",
     "next": "insight",
+    "forecast": "forecast",
     "metrics": "insight",
     "tree": "tree",
     "log": "journal",
@@ -44,7 +47,7 @@ COMMAND_MODULES = {
     "doctor": "system",
     "config": "system",
 }
-NOUNS = ("advocate", "ask", "referral", "followup")
+NOUNS = ("advocate", "ask", "referral", "followup", "intro", "gift")
 
 
 class ReftrackGroup(TyperGroup):

@@ -259,6 +259,26 @@ FIELDS: dict[str, list[Field]] = {
         _date("happened_on", required=True),
         Field("note", parse_text),
     ],
+    "intros": [
+        Field("id", parse_id),
+        Field("advocate_id", parse_id),
+        Field(ADVOCATE_NAME, parse_line, column=""),
+        Field("to_whom", parse_line, required=True),
+        _date("given_on", required=True),
+        Field("notes", parse_text),
+        Field("owner", parse_line),
+    ],
+    "gifts": [
+        Field("id", parse_id),
+        Field("advocate_id", parse_id),
+        Field(ADVOCATE_NAME, parse_line, column=""),
+        Field("what", parse_line, required=True),
+        Field("cost", parse_amount, column="cost_cents"),
+        Field("referral_id", parse_id),
+        _date("given_on", required=True),
+        Field("notes", parse_text),
+        Field("owner", parse_line),
+    ],
 }
 
 
@@ -270,7 +290,7 @@ def stored_columns(kind: str) -> dict[str, str]:
 def missing_columns(kind: str, present: set[str]) -> list[str]:
     """Required columns the header lacks (advocate_id may be given by name instead)."""
     missing = [f.name for f in FIELDS[kind] if f.required and f.name not in present]
-    needs_advocate = kind in ("asks", "referrals", "scores", "events")
+    needs_advocate = kind in ("asks", "referrals", "scores", "events", "intros", "gifts")
     if needs_advocate and not present & {"advocate_id", ADVOCATE_NAME}:
         missing.append("advocate_id")
     if kind == "followups" and not present & {*_LINK, ADVOCATE_NAME}:

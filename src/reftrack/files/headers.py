@@ -90,6 +90,8 @@ _TARGETS: dict[str, dict[str, str]] = {
     "followups": {"notes": "note"},
     "scores": {"nps": "score"},
     "events": {"notes": "note"},
+    "intros": {"notes": "notes"},
+    "gifts": {"notes": "notes"},
 }
 NAME_FIELD = {name: kind.name_field for name, kind in KINDS.items() if kind.name_field}
 

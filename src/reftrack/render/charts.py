@@ -190,6 +190,20 @@ def metrics_pairs(data: Mapping[str, Any], currency: str) -> list[tuple[str, str
         ("overdue now", str(data["overdue"])),
         ("NPS", score),
         ("promoters asked", pct(data["promoters_asked"])),
+        *_giving_pairs(data, currency),
+    ]
+
+
+def _giving_pairs(data: Mapping[str, Any], currency: str) -> list[tuple[str, str]]:
+    """Giving back (`intro give`, `gift add`) and how fresh the scores are."""
+    if "intros_given" not in data:
+        return []
+    per_won = data["cost_per_won_referral"]
+    return [
+        ("intros given", str(data["intros_given"])),
+        ("gifts cost", money_text(data["gifts_cost"], currency)),
+        ("gift cost per won", "—" if per_won is None else money_text(per_won, currency)),
+        ("scores fresh", pct(data["nps_fresh"])),
     ]
 
 

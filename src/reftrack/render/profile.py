@@ -10,6 +10,10 @@ from reftrack.enums import OutputFormat
 if TYPE_CHECKING:
     from reftrack.models import Profile
 
+# `services.giving.GivenBack` (render does not import services): the ledger, intro and
+# gift rows `advocate show` adds
+GivenBack = Any
+
 
 def _section(title: str, rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
     render.write("\n")
@@ -19,7 +23,9 @@ def _section(title: str, rows: list[dict[str, Any]], columns: list[tuple[str, st
         render.write(f"{title}: none\n")
 
 
-def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
+def show(
+    profile: Profile, fmt: OutputFormat, *, currency: str, given: GivenBack | None = None
+) -> None:
     from reftrack.enums import segment_of
     from reftrack.money import display_money
     from reftrack.records import ADVOCATE_COLUMNS, advocate_row, ask_row, followup_row, referral_row
@@ -45,6 +51,7 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
                 "asks": asks,
                 "referrals": referrals,
                 "open_follow_ups": follow_ups,
+                **(_given_json(given) if given is not None else {}),
             }
         )
         return
@@ -77,6 +84,7 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
             ("last complaint", advocate.last_complaint_on),
             ("notes", advocate.notes),
             ("referrals", f"{len(referrals)} ({display_money(won, currency)} won)"),
+            *(_given_details(advocate, given, currency) if given is not None else []),
         ]
     )
     _section("NPS history", scores, [("scored_on", "date"), ("score", "score")])
@@ -113,6 +121,59 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
         follow_ups,
         [("id", "id"), ("due_on", "due"), ("kind", "kind"), ("note", "note")],
     )
+    if given is not None:
+        _given_sections(given)
+
+
+def _given_json(given: GivenBack) -> dict[str, Any]:
+    ledger = given.ledger
+    from reftrack.money import format_money
+
+    return {
+        "reciprocity": {
+            "given": ledger.given,
+            "received": ledger.received,
+            "gifts": ledger.gifts,
+            "gifts_cost": format_money(ledger.gifts_cost_cents),
+        },
+        "intros": given.intros,
+        "gifts": given.gifts,
+    }
+
+
+def _given_details(advocate: Any, given: GivenBack, currency: str) -> list[tuple[str, Any]]:
+    from reftrack.money import display_money
+
+    ledger = given.ledger
+    yearly = advocate.value_cents_per_year
+    worth = display_money(yearly, currency) if yearly is not None else None
+    gifts = (
+        f"{ledger.gifts} ({display_money(ledger.gifts_cost_cents, currency)})"
+        if ledger.gifts
+        else None
+    )
+    return [
+        ("worth a year", worth),
+        ("churned", advocate.churned_on),
+        ("reciprocity", ledger.text()),
+        ("thank-you gifts", gifts),
+    ]
+
+
+def _given_sections(given: GivenBack) -> None:
+    """Only when there are any: an advocate without them shows as before."""
+    if given.intros:
+        _section(
+            "Introductions given",
+            given.intros,
+            [("id", "id"), ("given_on", "given"), ("to_whom", "to"), ("notes", "notes")],
+        )
+    if given.gifts:
+        _section(
+            "Thank-you gifts",
+            given.gifts,
+            [("id", "id"), ("given_on", "given"), ("what", "what"), ("cost", "cost")],
+        )
 
 
 def show_referral(

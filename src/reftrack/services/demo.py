@@ -13,7 +13,7 @@ from reftrack.config import Settings
 from reftrack.enums import Alternative, Channel, EventKind, Outcome, Source, Status
 from reftrack.errors import RuleRefusedError
 from reftrack.models import Advocate, Ask, FollowUp, Referral
-from reftrack.services import advocates, asks, followups, referrals
+from reftrack.services import advocates, asks, demo_giving, followups, referrals
 
 PEOPLE = [
     ("Anna de Vries", "Bakkerij De Vries"),
@@ -220,6 +220,7 @@ def build_demo(session: Session, *, today: date, settings: Settings, seed: int =
                 on=answered,
                 alternative=Alternative.testimonial if outcome is Outcome.alternative else None,
             )
+    demo_giving.give_back(session, rng, today=today, settings=settings)
     _work_off_the_past(session, rng, today=today, settings=settings)
     open_count = len(session.exec(select(FollowUp.id).where(col(FollowUp.done_on).is_(None))).all())
     return DemoSummary(

@@ -9,7 +9,17 @@ from typing import Any
 from sqlmodel import Session, select
 
 from reftrack.errors import InvalidInputError
-from reftrack.models import Advocate, AdvocateEvent, Ask, FollowUp, NpsScore, Referral, utcnow
+from reftrack.models import (
+    Advocate,
+    AdvocateEvent,
+    Ask,
+    FollowUp,
+    Gift,
+    Intro,
+    NpsScore,
+    Referral,
+    utcnow,
+)
 from reftrack.services.advocates import normalise_tags
 
 # Fields the kept record takes from the duplicate when it has none of its own.
@@ -20,6 +30,8 @@ MOVED = (
     ("follow-ups", FollowUp),
     ("scores", NpsScore),
     ("events", AdvocateEvent),
+    ("introductions", Intro),
+    ("gifts", Gift),
 )
 
 

@@ -18,6 +18,7 @@ from reftrack.enums import Source
 from reftrack.errors import InvalidInputError
 from reftrack.models import Advocate, Ask, FollowUp, Referral
 from reftrack.money import format_money
+from reftrack.services import giving_metrics
 from reftrack.services.aggregates import (
     LOST,
     WON,
@@ -85,6 +86,7 @@ class Metrics:
     nps: Nps
     promoters_asked_count: int
     breakdown: list[BreakdownRow] = field(default_factory=list)
+    giving: dict[str, Any] = field(default_factory=dict)  # services/giving_metrics.py
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract: every key of §6, rates as fractions, money as a decimal string."""
@@ -112,6 +114,7 @@ class Metrics:
             "overdue": self.overdue,
             "nps": self.nps.as_dict(),
             "promoters_asked": rate(self.promoters_asked_count, self.nps.promoters),
+            **self.giving,
         }
 
 
@@ -256,6 +259,7 @@ def compute(
     until: date,
     promoter_asked_days: int = 75,
     by: str | None = None,
+    nps_stale_days: int = 365,
 ) -> Metrics:
     """Every metric of §6 over [since, until] inclusive; ``by`` adds a breakdown."""
     filters = period_filters(session, since, until)
@@ -282,4 +286,7 @@ def compute(
         nps=current_nps(session),
         promoters_asked_count=_promoters_asked(session, until=until, days=promoter_asked_days),
         breakdown=breakdown(session, since=since, until=until, by=by) if by else [],
+        giving=giving_metrics.compute(
+            session, since=since, until=until, won=won, stale_days=nps_stale_days
+        ),
     )

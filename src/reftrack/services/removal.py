@@ -15,7 +15,16 @@ from sqlmodel import Session, col, select
 
 from reftrack.enums import EventKind
 from reftrack.errors import NotFoundError
-from reftrack.models import Advocate, AdvocateEvent, Ask, FollowUp, NpsScore, Referral
+from reftrack.models import (
+    Advocate,
+    AdvocateEvent,
+    Ask,
+    FollowUp,
+    Gift,
+    Intro,
+    NpsScore,
+    Referral,
+)
 from reftrack.services import rules
 from reftrack.services.followups import contact_guard
 
@@ -47,7 +56,13 @@ def plan_referral(session: Session, referral: Referral) -> Removal:
         removal.unlinked.append(
             f"advocate #{advocate.id} {advocate.name} stays, no longer referred"
         )
+    for gift in _gifts_for(session, referral):
+        removal.unlinked.append(f"gift #{gift.id} {gift.what} stays, for no referral")
     return removal
+
+
+def _gifts_for(session: Session, referral: Referral) -> list[Gift]:
+    return list(session.exec(select(Gift).where(Gift.referral_id == referral.id)).all())
 
 
 def plan_ask(session: Session, ask: Ask) -> Removal:
@@ -70,8 +85,14 @@ def plan_advocate(session: Session, advocate: Advocate) -> Removal:
     removal.goes["events"] = list(
         session.exec(select(AdvocateEvent).where(AdvocateEvent.advocate_id == advocate.id))
     )
+    removal.goes["introductions"] = list(
+        session.exec(select(Intro).where(Intro.advocate_id == advocate.id))
+    )
+    removal.goes["gifts"] = list(session.exec(select(Gift).where(Gift.advocate_id == advocate.id)))
     for referral in referrals:
         for other in plan_referral(session, referral).unlinked:
+            if other.startswith("gift #"):  # the advocate's own gifts go with them
+                continue
             removal.unlinked.append(other)
     return removal
 
@@ -88,6 +109,9 @@ def _delete_referral(session: Session, referral: Referral) -> None:
     for advocate in session.exec(select(Advocate).where(Advocate.referred_by == referral.id)):
         advocate.referred_by = None
         rules.touch(session, advocate)
+    for gift in _gifts_for(session, referral):
+        gift.referral_id = None  # as the database's SET NULL would, but in the journal
+        rules.touch(session, gift)
     ask = session.get(Ask, referral.ask_id) if referral.ask_id else None
     session.delete(referral)
     if ask is not None:
@@ -117,7 +141,7 @@ def carry_out(session: Session, removal: Removal) -> None:
         session.flush()
         for ask in removal.goes["asks"]:
             _delete_ask(session, ask)
-        for noun in ("follow-ups", "scores", "events"):
+        for noun in ("follow-ups", "scores", "events", "introductions", "gifts"):
             for row in removal.goes[noun]:
                 if session.get(type(row), row.id) is not None:
                     session.delete(row)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from reftrack.config import Settings
 from reftrack.enums import WON_THANK_NOTE, FollowUpKind, Outcome, Status
 from reftrack.errors import InvalidInputError
-from reftrack.models import Advocate, Ask, FollowUp, Referral, utcnow
+from reftrack.models import Advocate, Ask, FollowUp, Intro, Referral, utcnow
 
 # session.info keys: the day "today" is and whether past events are backfilled (set by the
 # CLI with ``schedule_as_of``), and the follow-ups already far overdue when scheduled
@@ -369,6 +369,8 @@ def created_on(session: Session, follow_up: FollowUp) -> date:
         referral = session.get(Referral, follow_up.referral_id)
         if referral is not None:
             return referral.received_on
+    if follow_up.intro_id is not None and (intro := session.get(Intro, follow_up.intro_id)):
+        return intro.given_on
     days = [follow_up.due_on]
     if follow_up.created_at is not None:
         days.append(follow_up.created_at.date())

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from reftrack.config import Settings
 from reftrack.enums import Segment, Status, segment_of
 from reftrack.models import Advocate, Ask, Referral
+from reftrack.services import reciprocity
 from reftrack.services.aggregates import mine
 from reftrack.services.guards import (
     GuardFacts,
@@ -42,6 +43,7 @@ class Weights:
     won_cap: int = 2  # ...counting at most this many
     stale_score: int = 20  # scored over settings.stale_score_days ago: below fresh scores
     connection: int = 10  # no customer_since and no score: a contact, not a customer
+    gave_recently: int = 10  # you gave them an introduction recently (services/reciprocity.py)
 
 
 WEIGHTS = Weights()
@@ -81,7 +83,12 @@ class Suggestions:
 
 
 def score_of(
-    row: Any, *, on: date, settings: Settings, weights: Weights = WEIGHTS
+    row: Any,
+    *,
+    on: date,
+    settings: Settings,
+    weights: Weights = WEIGHTS,
+    given: reciprocity.GiveFacts | None = None,
 ) -> tuple[int, list[str]]:
     """The score of an askable advocate and the reasons, strongest first."""
     segment = segment_of(row.nps)
@@ -118,6 +125,9 @@ def score_of(
     if referrals:
         points += weights.referred_before + weights.per_won_referral * min(won, weights.won_cap)
         reasons.append(f"referred {referrals} before ({won} won)")
+    lift, said = reciprocity.lift(given, on=on, settings=settings, points=weights.gave_recently)
+    points += lift
+    reasons.extend(said)
     reasons.append(f"last asked {row.last_asked_on}" if row.last_asked_on else "never asked")
     return points, reasons
 
@@ -220,8 +230,11 @@ def suggest(
     """Active advocates to ask on ``on``, best first; optionally the excluded, with why."""
     ranked: list[Candidate] = []
     excluded: list[Candidate] = []
+    giving = reciprocity.facts(session, on=on, settings=settings)
     for row in _rows(session, on=on, settings=settings):
-        score, reasons = score_of(row, on=on, settings=settings, weights=weights)
+        score, reasons = score_of(
+            row, on=on, settings=settings, weights=weights, given=giving.get(row.id)
+        )
         refusals = _refusals_for_next(row, on=on, settings=settings)
         if refusals:
             if include_excluded:

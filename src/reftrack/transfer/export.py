@@ -71,6 +71,10 @@ def export_rows(connection: Connection, *, kind: str) -> Iterator[dict[str, Any]
             yield records.score_row(row, row.advocate_name)
         elif kind == "events":
             yield records.event_row(row, row.advocate_name)
+        elif kind == "intros":
+            yield records.intro_row(row, row.advocate_name)
+        elif kind == "gifts":
+            yield records.gift_row(row, row.advocate_name)
         else:
             yield records.followup_row(row, row.advocate_name, row.referral_prospect)
 

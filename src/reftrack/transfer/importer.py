@@ -45,6 +45,9 @@ def _label(kind: str, state: Mapping[str, Any]) -> str:
             f"advocate #{state.get('advocate_id')}: {state.get('kind')} on "
             f"{state.get('happened_on')}"
         )
+    if kind in ("intros", "gifts"):
+        what = state.get("to_whom") or state.get("what")
+        return f"advocate #{state.get('advocate_id')}: {what} on {state.get('given_on')}"
     return f"{state.get('kind')} due {state.get('due_on')}"
 
 

@@ -35,7 +35,8 @@ from reftrack.files.fields import (
 )
 from reftrack.files.writing import restore
 
-HISTORY_OR_LINKED = ("asks", "referrals", "scores", "events")  # each row needs its advocate
+# each row needs its advocate
+HISTORY_OR_LINKED = ("asks", "referrals", "scores", "events", "intros", "gifts")
 RowFunction = Callable[[Sequence[str], str], tuple[Any, ...] | None]
 LINKS = ("advocate_id", "ask_id", "referral_id")
 _SCORES = {str(n): n for n in range(11)}
