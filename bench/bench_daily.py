@@ -39,7 +39,7 @@ from datetime import datetime
 from pathlib import Path
 
 from _harness import Case, environment, measure, print_table, run, tool
-from bench_scale import TODAY, Book, Figure, at_most, machine, write_book
+from bench_scale import TODAY, Book, Figure, at_most, machine, print_figures, write_book
 
 DAILY = Book(3_000, advocate_count=3_000, ask_count=5_000, followup_count=15_000, days=3650)
 KINDS = ("advocates", "asks", "referrals", "followups")
@@ -307,13 +307,7 @@ def report(figures: list[Figure], cases: list[Case], notes: list[str], runs: int
     print(f"medians of {runs} runs, interleaved, after one warm-up run\n")
     bare = cases[0].median
     print_table(cases, width=44, columns=[("×pass", 7, lambda c: f"{c.median / bare:6.1f}×")])
-    print(f"\n{'figure':<58} {'measured':>14}  {'target':<18} result")
-    for figure in figures:
-        print(figure.row())
-    missed = sum(not f.ok for f in figures)
-    print(f"\n{len(figures) - missed} of {len(figures)} figures hold")
-    for note in notes:
-        print(f"- {note}")
+    print_figures(figures, notes)
 
 
 if __name__ == "__main__":

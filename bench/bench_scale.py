@@ -512,6 +512,17 @@ def machine() -> str:
     )
 
 
+def print_figures(figures: list[Figure], notes: list[str]) -> None:
+    """Each figure with its target and PASS or MISS, how many hold, then the notes."""
+    print(f"\n{'figure':<58} {'measured':>14}  {'target':<18} result")
+    for figure in figures:
+        print(figure.row())
+    missed = sum(not f.ok for f in figures)
+    print(f"\n{len(figures) - missed} of {len(figures)} figures hold")
+    for note in notes:
+        print(f"- {note}")
+
+
 def report(
     figures: list[Figure],
     cases: list[Case],
@@ -529,13 +540,7 @@ def report(
     print(f"medians of {runs} runs (import/export: {heavy_runs}), after one warm-up run")
     print()
     print_table(cases, width=48, columns=[("peak RSS", 9, lambda case: f"{case.peak_mib:6.0f}MiB")])
-    print(f"\n{'figure':<58} {'measured':>14}  {'target':<18} result")
-    for figure in figures:
-        print(figure.row())
-    missed = sum(not f.ok for f in figures)
-    print(f"\n{len(figures) - missed} of {len(figures)} figures hold")
-    for note in notes:
-        print(f"- {note}")
+    print_figures(figures, notes)
     OUT.mkdir(exist_ok=True)
     path = OUT / f"bench_scale-{mode}-{rows}.json"
     path.write_text(
