@@ -96,17 +96,26 @@ COLUMNS = {
 
 @dataclass(frozen=True)
 class Book:
-    """How many records of each kind; every link is a function of the ids (no lists kept)."""
+    """How many records of each kind; every link is a function of the ids (no lists kept).
+    ``rows`` referrals; the other counts follow from it unless given (bench_daily.py)."""
 
     rows: int
+    advocate_count: int | None = None
+    ask_count: int | None = None
+    followup_count: int | None = None
+    days: int = DAYS  # the book's history
 
     @property
     def advocates(self) -> int:
-        return max(20, self.rows // 50)
+        return self.advocate_count or max(20, self.rows // 50)
 
     @property
     def asks(self) -> int:
-        return max(10, self.rows // 2)
+        return self.ask_count or max(10, self.rows // 2)
+
+    @property
+    def followups(self) -> int:
+        return self.followup_count or self.rows
 
     def ask_advocate(self, ask: int) -> int:
         return ask * 7919 % self.advocates + 1
@@ -123,11 +132,11 @@ def name_of(n: int) -> str:
     return f"{FIRST[n % len(FIRST)]} {LAST[n // len(FIRST) % len(LAST)]} {n}"
 
 
-def day(chance: random.Random, n: int, count: int) -> date:
+def day(chance: random.Random, n: int, count: int, days: int = DAYS) -> date:
     """The date of record ``n`` of ``count``: records are logged as life happens, so ids
-    follow the calendar over the five years, give or take a month."""
-    back = DAYS * (count - n) // count + chance.randint(-30, 30)
-    return TODAY - timedelta(days=min(DAYS, max(0, back)))
+    follow the calendar over the ``days`` of history, give or take a month."""
+    back = days * (count - n) // count + chance.randint(-30, 30)
+    return TODAY - timedelta(days=min(days, max(0, back)))
 
 
 def later(start: date, chance: random.Random, most: int) -> str:
@@ -141,10 +150,10 @@ def write_rows(path: Path, kind: str, rows: Any) -> None:
         writer.writerows(rows)
 
 
-def advocate_rows(count: int, chance: random.Random) -> Any:
+def advocate_rows(count: int, chance: random.Random, days: int = DAYS) -> Any:
     for n in range(1, count + 1):
         nps = chance.choice(("", "3", "6", "7", "8", "9", "9", "10", "10"))
-        since = day(chance, n, count)
+        since = day(chance, n, count, days)
         note = "" if n % 3 else f'said "call me", maybe\nin {n % 12 + 1} weeks, after the fair'
         yield (
             n,
@@ -173,7 +182,7 @@ def ask_rows(book: Book, chance: random.Random) -> Any:
             n,
             advocate,
             name_of(advocate),
-            day(chance, n, book.asks).isoformat(),
+            day(chance, n, book.asks, book.days).isoformat(),
             chance.choice(CHANNELS),
             "one or two peers in logistics" if n % 3 == 0 else "",
             outcome,
@@ -186,7 +195,7 @@ def ask_rows(book: Book, chance: random.Random) -> Any:
 def referral_rows(book: Book, chance: random.Random) -> Any:
     for n in range(1, book.rows + 1):
         advocate = book.referral_advocate(n)
-        received = day(chance, n, book.rows)
+        received = day(chance, n, book.rows, book.days)
         if (TODAY - received).days > 180:
             status = "won" if chance.random() < 0.55 else "lost"
         else:
@@ -213,7 +222,8 @@ def referral_rows(book: Book, chance: random.Random) -> Any:
 
 def followup_rows(book: Book, chance: random.Random) -> Any:
     """Most are done; one in 300 is open and due later; the last eight are due today or late."""
-    for n in range(1, book.rows + 1):
+    count = book.followups
+    for n in range(1, count + 1):
         kind = chance.choices(("contact", "thank", "check_ask", "custom"), (40, 30, 20, 10))[0]
         referral = ask = None
         if kind in ("contact", "thank"):
@@ -224,12 +234,12 @@ def followup_rows(book: Book, chance: random.Random) -> Any:
             advocate = book.ask_advocate(ask)
         else:
             advocate = chance.randint(1, book.advocates)
-        if n > book.rows - 8:  # overdue by 0..7 days
-            due, done = TODAY - timedelta(days=book.rows - n), ""
+        if n > count - 8:  # overdue by 0..7 days
+            due, done = TODAY - timedelta(days=count - n), ""
         elif n % 300 == 0:  # open, due in the next two months
             due, done = TODAY + timedelta(days=chance.randint(1, 60)), ""
         else:
-            due = day(chance, n, book.rows)
+            due = day(chance, n, count, book.days)
             done = later(due - timedelta(days=2), chance, 7)
         yield (
             n,
@@ -246,10 +256,11 @@ def followup_rows(book: Book, chance: random.Random) -> Any:
         )
 
 
-def write_book(folder: Path, rows: int) -> None:
-    book, chance = Book(rows), random.Random(rows)
+def write_book(folder: Path, book: Book) -> None:
+    chance = random.Random(book.rows)
     folder.mkdir(parents=True, exist_ok=True)
-    write_rows(folder / "advocates.csv", "advocates", advocate_rows(book.advocates, chance))
+    advocates = advocate_rows(book.advocates, chance, book.days)
+    write_rows(folder / "advocates.csv", "advocates", advocates)
     write_rows(folder / "asks.csv", "asks", ask_rows(book, chance))
     write_rows(folder / "referrals.csv", "referrals", referral_rows(book, chance))
     write_rows(folder / "followups.csv", "followups", followup_rows(book, chance))
@@ -307,7 +318,7 @@ def main() -> None:
     options = parser.parse_args()
     # the files are written by a child process: this one must stay small (see the docstring)
     if options.write_book:
-        write_book(Path(options.write_book[0]), int(options.write_book[1]))
+        write_book(Path(options.write_book[0]), Book(int(options.write_book[1])))
         return
     if options.write_advocates:
         write_advocates(Path(options.write_advocates[0]), int(options.write_advocates[1]))
@@ -501,6 +512,17 @@ def machine() -> str:
     )
 
 
+def print_figures(figures: list[Figure], notes: list[str]) -> None:
+    """Each figure with its target and PASS or MISS, how many hold, then the notes."""
+    print(f"\n{'figure':<58} {'measured':>14}  {'target':<18} result")
+    for figure in figures:
+        print(figure.row())
+    missed = sum(not f.ok for f in figures)
+    print(f"\n{len(figures) - missed} of {len(figures)} figures hold")
+    for note in notes:
+        print(f"- {note}")
+
+
 def report(
     figures: list[Figure],
     cases: list[Case],
@@ -518,13 +540,7 @@ def report(
     print(f"medians of {runs} runs (import/export: {heavy_runs}), after one warm-up run")
     print()
     print_table(cases, width=48, columns=[("peak RSS", 9, lambda case: f"{case.peak_mib:6.0f}MiB")])
-    print(f"\n{'figure':<58} {'measured':>14}  {'target':<18} result")
-    for figure in figures:
-        print(figure.row())
-    missed = sum(not f.ok for f in figures)
-    print(f"\n{len(figures) - missed} of {len(figures)} figures hold")
-    for note in notes:
-        print(f"- {note}")
+    print_figures(figures, notes)
     OUT.mkdir(exist_ok=True)
     path = OUT / f"bench_scale-{mode}-{rows}.json"
     path.write_text(

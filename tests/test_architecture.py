@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "models": 2,
     "migrations": 3,
     "db_errors": 3,
+    "db_file": 3,
     "db_locks": 3,
     "db_security": 3,
     "db": 4,

@@ -1,4 +1,5 @@
 """`due` reads with one raw SQL statement of its own (services/due.py, for start-up speed);
+run by SQLAlchemy, and on a SQLite file by the standard library's sqlite3 (db_file);
 `followup list` reads the same follow-ups through the ORM (services/followups.py, scoped to
 an owner by db.py). Nothing in the code holds the two together, so this does.
 
@@ -39,7 +40,8 @@ from sqlmodel import col, select
 from typer.testing import Result
 
 from reftrack.cli import common
-from reftrack.db import Database, open_database, resolve_url
+from reftrack.db import Database, open_database, resolve_url, sqlite_path
+from reftrack.db_file import Reader, SessionReader, open_file
 from reftrack.enums import WON_THANK_NOTE, Status
 from reftrack.models import Advocate, Ask, FollowUp, Referral
 from reftrack.records import followup_row
@@ -130,6 +132,20 @@ def owned(view: followups.FollowUpView, owner: str | None) -> bool:
     return owner is None or view.follow_up.owner in (owner, None)
 
 
+def readers(database: Database, session: Any, owner: str | None) -> Iterator[Reader]:
+    """The two executors of `due`'s SQL: SQLAlchemy in the session, and on a SQLite file
+    the standard library's sqlite3 (what `reftrack due` takes there)."""
+    yield SessionReader(session)
+    path = sqlite_path(database.url)
+    if path is not None:
+        reader = open_file(path, busy_timeout_ms=1000, scope_owner=owner)
+        assert reader is not None, "an ordinary file at the head schema opens without SQLAlchemy"
+        try:
+            yield reader
+        finally:
+            reader.close()
+
+
 def assert_paths_agree(database: Database, windows: Iterable[Window]) -> int:
     """`due_items` equals the ORM listing for every window and scope; how many items."""
     windows = list(windows)
@@ -146,8 +162,11 @@ def assert_paths_agree(database: Database, windows: Iterable[Window]) -> int:
             for as_of, until in windows:
                 last = until or as_of
                 expected = [orm_shape(v, as_of) for v in listed if v.follow_up.due_on <= last]
-                got = [due_shape(item) for item in due_items(session, as_of=as_of, until=until)]
-                assert got == expected, f"owner={owner} as_of={as_of} until={until}"
+                for reader in readers(database, session, owner):
+                    items = due_items(reader, as_of=as_of, until=until)
+                    got = [due_shape(item) for item in items]
+                    where = f"{type(reader).__name__} owner={owner} as_of={as_of} until={until}"
+                    assert got == expected, where
                 # and the scope metrics and `next` read with (aggregates.mine), by ids;
                 # on the connection, so db.py's ORM scope stays out of it
                 by_mine = (

@@ -12,6 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from reftrack.db import open_database, resolve_url
+from reftrack.db_file import SessionReader
 from reftrack.files.ics import calendar_bytes, follow_up_uid
 from reftrack.services.due import calendar_entries, due_items
 from tests.helpers import Invoke, assert_one_line_error
@@ -24,7 +25,7 @@ def test_open_follow_ups_become_all_day_events(cli: Invoke, db_path) -> None:  #
     cli("referral", "add", "anna", "Piet Bakker", "--organic", "--on", "2026-03-10")
     database = open_database(resolve_url(None))
     with database.session() as session:
-        items = due_items(session, as_of=date(2026, 3, 16), until=date(2026, 12, 31))
+        items = due_items(SessionReader(session), as_of=date(2026, 3, 16), until=date(2026, 12, 31))
     database.engine.dispose()
     first = calendar_bytes(calendar_entries(items))
     second = calendar_bytes(calendar_entries(items))

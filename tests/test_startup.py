@@ -1,5 +1,7 @@
 """`--help`, `--version` and shell completion start fast: no SQLAlchemy/SQLModel imported
-(STYLE.md habit 10). Each check runs in a fresh interpreter, since this one has them loaded."""
+(STYLE.md habit 10), nor pydantic (cli/params.py). The daily reads on a SQLite file import
+none of them either (db_file). Each check runs in a fresh interpreter, since this one has
+them loaded."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 
 from reftrack import __version__
 
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic")
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
 
 # Runs the real app with the given argv, then reports which heavy packages got imported.
 PROBE = """
@@ -80,9 +82,36 @@ def test_completion_imports_no_database_layer() -> None:
 
 def test_the_probe_sees_the_database_layer_when_it_is_used() -> None:
     """Without this the checks above could pass on a broken probe."""
-    _stdout, report = probe(["reftrack", "advocate", "list", "--format", "json"])
+    _stdout, report = probe(["reftrack", "ask", "list", "--format", "json"])
     assert report["code"] in (0, None)
-    assert {"sqlalchemy", "sqlmodel"} <= set(report["loaded"])
+    assert {"sqlalchemy", "sqlmodel", "pydantic"} <= set(report["loaded"])
+
+
+# The daily reads that run through sqlite3 on a SQLite file: what each may not import.
+DAILY_READS = {
+    "due": (["due"], HEAVY),
+    "due --within --format json": (["due", "--within", "7d", "--format", "json"], HEAVY),
+    "due --exit-code --quiet": (["due", "--exit-code", "--quiet"], HEAVY),
+    "advocate list": (["advocate", "list"], HEAVY),
+    "advocate list --segment --tag": (
+        ["advocate", "list", "--segment", "promoter", "--tag", "vip", "--format", "csv"],
+        HEAVY,
+    ),
+    "referral list": (["referral", "list"], HEAVY),
+    "referral list --open --status": (["referral", "list", "--open", "--status", "new"], HEAVY),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DAILY_READS))
+def test_daily_reads_on_a_file_import_no_database_layer(cli: Any, db_path: Path, name: str) -> None:
+    """On an ordinary SQLite file these read through the standard library's sqlite3."""
+    argv, forbidden = DAILY_READS[name]
+    assert cli("advocate", "add", "Anna", "--nps", "9", "--tag", "vip").exit_code == 0
+    assert cli("referral", "add", "Anna", "Piet", "--organic").exit_code == 0
+    stdout, report = probe(["reftrack", *argv], {"REFTRACK_DB": str(db_path)})
+    assert report["code"] in (0, None, 3), stdout
+    assert stdout.strip(), name  # it read the book
+    assert not set(report["loaded"]) & set(forbidden), (name, report["loaded"])
 
 
 def console_script() -> str:

@@ -22,33 +22,20 @@ from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
+# the schema and where the file is: kept in db_file, which the stdlib reads import alone
+from reftrack.db_file import DB_ENV, SCHEMA_HEAD, SCHEMA_REVISIONS, default_path, given
+from reftrack.db_file import prepare_sqlite as _prepare_connection
 from reftrack.db_locks import OnWait, begin_server_transaction, begin_sqlite_write
 from reftrack.db_security import STALE, Identity, describe_refusal, guard_flush, identify
 from reftrack.errors import DatabaseError, NotYoursError
-from reftrack.names import digits, fold
 
-DB_ENV = "REFTRACK_DB"
-# Every schema revision this version knows, oldest first; the last is the head. A test
-# checks this against the Alembic scripts shipped in reftrack/migrations.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
-SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
+__all__ = ["DB_ENV", "SCHEMA_HEAD", "SCHEMA_REVISIONS", "default_path"]
 DEFAULT_BUSY_TIMEOUT_MS = 120_000  # see config.Settings.busy_timeout_ms
-
-
-def default_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("reftrack", appauthor=False)) / "reftrack.db"
 
 
 def resolve_url(option: str | None, environ: Mapping[str, str] | None = None) -> str:
     """``--db`` first, then ``REFTRACK_DB``, then the user data dir; paths become URLs."""
-    env = os.environ if environ is None else environ
-    if option is not None and not option.strip():
-        raise DatabaseError("--db is empty; give a file path or a URL, or leave --db out")
-    raw = option or env.get(DB_ENV) or str(default_path())
-    if raw.strip() == ":memory:":
-        raw = "sqlite://"  # SQLite's name for it; refused below like the URL
+    raw = given(option, environ)  # ":memory:" comes back as "sqlite://", refused below
     if "://" in raw:
         from reftrack.db_errors import check_url
 
@@ -110,10 +97,6 @@ def _prepare_sqlite_file(path: Path) -> None:
         ) from None
 
 
-def _lower(value: str | None) -> str | None:
-    return None if value is None else value.lower()
-
-
 # Any constant shared by every reftrack: the key of the advisory lock that serialises
 # writers on a server database, as BEGIN IMMEDIATE does on SQLite.
 WRITE_LOCK_KEY = 0x5EF7_2AC7
@@ -163,22 +146,8 @@ def make_engine(
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite would
-        # otherwise defer it and we could not ask for IMMEDIATE).
-        dbapi_connection.isolation_level = None
-        # SQLite's own lower() folds ASCII only; names like "Jan Straße" or "Éva" must
-        # match case-insensitively too (PostgreSQL's lower() already does this).
-        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
-        # names compared without accents (`Zoe` finds Zoë): see reftrack.names
-        dbapi_connection.create_function("reftrack_fold", 1, fold, deterministic=True)
-        dbapi_connection.create_function("reftrack_digits", 1, digits, deterministic=True)
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        # WAL is set by open_database once the file is known to be ours: it is written
-        # into the file's header, and another program's database must stay untouched.
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
+        # functions and pragmas; BEGIN is left to the "begin" event below (IMMEDIATE)
+        _prepare_connection(dbapi_connection, busy_timeout_ms)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -39,3 +39,8 @@ def digits(text: str | None) -> str | None:
     if text is None:
         return None
     return "".join(c for c in text if c.isdigit())
+
+
+def escape_like(text: str) -> str:
+    """Text for a LIKE pattern, taken literally (use with ``escape="\\"``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

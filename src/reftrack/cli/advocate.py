@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,6 +16,9 @@ from reftrack.cli.common import (
     OwnerOption,
 )
 from reftrack.enums import EventKind, Segment, Source
+
+if TYPE_CHECKING:
+    from reftrack.db_file import Reader
 
 app = typer.Typer(help="Advocates: customers and contacts who can refer you.", no_args_is_help=True)
 
@@ -133,14 +136,16 @@ def list_(
     """
     from reftrack import render
     from reftrack.records import ADVOCATE_COLUMNS, advocate_row
-    from reftrack.services import advocates, lifecycle
+    from reftrack.services import listing
+    from reftrack.services.listing import FIRST_STEP
 
-    with common.read_session(common.scope(owner, everyone)) as session:
-        found = advocates.list_advocates(session, segment=segment, tag=tag, archived=archived)
+    def read(reader: Reader) -> tuple[list[dict[str, Any]], bool]:
+        found = listing.advocates(reader, segment=segment, tag=tag, archived=archived)
         rows = [advocate_row(a) for a in found]
-        empty = "no advocates match"
-        if not rows and lifecycle.book_is_empty(session):
-            empty = lifecycle.FIRST_STEP
+        return rows, not rows and listing.book_is_empty(reader)
+
+    rows, first_run = common.read(read, scope_owner=common.scope(owner, everyone))
+    empty = FIRST_STEP if first_run else "no advocates match"
     render.emit(rows, ADVOCATE_COLUMNS, fmt.value, table_columns=SEGMENT_TABLE, empty=empty)
 
 

@@ -3,11 +3,11 @@ sessions. No SQLAlchemy at import time (see cli/__init__.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
     from reftrack.config import Settings
     from reftrack.db import Database
+    from reftrack.db_file import FileReader, Reader
+
+T = TypeVar("T")
 
 
 FormatOption = Annotated[
@@ -149,7 +152,49 @@ def scope(owner: str | None = None, everyone: bool = False) -> str | None:
         return None
     if owner:
         return owner
-    return user() if database().shared else None
+    return user() if _shared() else None
+
+
+def _shared() -> bool:
+    """Whether the database is a team's (a server), said without opening it."""
+    if state.database is not None:
+        return state.database.shared
+    from reftrack.db_file import given, is_server
+
+    return is_server(given(state.db_option))
+
+
+def read(work: Callable[[Reader], T], *, scope_owner: str | None = None) -> T:
+    """Run a read: straight from the SQLite file through sqlite3 when it is an ordinary
+    one (no SQLAlchemy to import), else, and again after any sqlite3 error there, in a
+    read session of the database layer, which makes, upgrades or refuses the database and
+    says what is wrong in its own words. ``work`` only reads: running it twice is safe."""
+    import sqlite3
+
+    reader = _file_reader(scope_owner)
+    if reader is not None:
+        try:
+            return work(reader)
+        except sqlite3.Error:
+            pass  # locked, damaged, changed under us: the database layer says which
+        finally:
+            reader.close()
+    from reftrack.db_file import SessionReader
+
+    with read_session(scope_owner) as session:
+        return work(SessionReader(session))
+
+
+def _file_reader(scope_owner: str | None) -> FileReader | None:
+    from reftrack import db_file
+
+    if state.database is not None or not db_file.ENABLED:
+        return None  # already open through the database layer (`demo`, tests)
+    path = db_file.local_file(db_file.given(state.db_option))
+    if path is None:
+        return None
+    timeout = settings().busy_timeout_ms
+    return db_file.open_file(path, busy_timeout_ms=timeout, scope_owner=scope_owner)
 
 
 @contextmanager

@@ -201,12 +201,13 @@ def _write_xlsx(session: Any, kinds: list[str], binary: IO[bytes]) -> dict[str, 
 def _write_ics(session: Any, stream: IO[str], alarm: time | None) -> None:
     from datetime import date, timedelta
 
+    from reftrack.db_file import SessionReader
     from reftrack.files.ics import CANCELLED_FOR_DAYS, calendar_bytes
     from reftrack.services.due import calendar_entries, due_items
     from reftrack.transfer.export import closed_follow_ups
 
     today = common.today()
-    items = due_items(session, as_of=today, until=date.max)
+    items = due_items(SessionReader(session), as_of=today, until=date.max)
     closed = closed_follow_ups(session, since=today - timedelta(days=CANCELLED_FOR_DAYS))
     entries = [*calendar_entries(items), *closed]
     stream.write(calendar_bytes(entries, alarm=alarm).decode("utf-8"))

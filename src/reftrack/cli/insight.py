@@ -125,8 +125,9 @@ def next_(
     Example: reftrack next --limit 5 --all
     """
     from reftrack import render
+    from reftrack.db_file import SessionReader
     from reftrack.render import charts
-    from reftrack.services import lifecycle
+    from reftrack.services import lifecycle, listing
     from reftrack.services.suggest import suggest
 
     today = common.today()
@@ -139,7 +140,7 @@ def next_(
             include_excluded=all_,
         )
         empty = f"nobody to ask on {today}; see reftrack next --all for why"
-        if not found.ranked and lifecycle.book_is_empty(session):
+        if not found.ranked and listing.book_is_empty(SessionReader(session)):
             empty = lifecycle.FIRST_STEP
     ranked = [_candidate_row(c, i, today) for i, c in enumerate(found.ranked, start=1)]
     excluded = [_candidate_row(c, None, today) for c in found.excluded]
@@ -317,7 +318,8 @@ def today_(
     Example: reftrack today
     """
     from reftrack import render
-    from reftrack.services import lifecycle
+    from reftrack.db_file import SessionReader
+    from reftrack.services import lifecycle, listing
     from reftrack.services import metrics as service
     from reftrack.services.due import due_items
     from reftrack.services.suggest import suggest
@@ -326,11 +328,11 @@ def today_(
     month_start = day.replace(day=1)
     last_end = month_start - timedelta(days=1)
     with common.read_session(common.scope(owner, everyone)) as session:
-        items = due_items(session, as_of=day)
+        items = due_items(SessionReader(session), as_of=day)
         top = suggest(session, on=day, settings=common.settings(), limit=3)
         this = service.compute(session, since=month_start, until=day).as_dict()
         last = service.compute(session, since=last_end.replace(day=1), until=last_end).as_dict()
-        first_run = not top.ranked and lifecycle.book_is_empty(session)
+        first_run = not top.ranked and listing.book_is_empty(SessionReader(session))
     due = [
         {
             "id": i.view.follow_up.id,

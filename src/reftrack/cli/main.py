@@ -18,7 +18,7 @@ import typer.main
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
-from reftrack.cli import common
+from reftrack.cli import common, params
 from reftrack.errors import ExitCode, ReftrackError
 
 # Where each command lives, in the order `--help` lists them. A command imports and builds
@@ -78,7 +78,15 @@ class ReftrackGroup(TyperGroup):
             return None
         if cmd_name not in self.commands:
             self._load([module_name])
-        return self.commands.get(cmd_name)
+        command = self.commands.get(cmd_name)
+        params.lighten(command, ctx)  # no pydantic for plain values (cli/params.py)
+        return command
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        params.lighten(self)  # --db and the completion flags (cli/params.py)
+        params.lighten_one(option)
+        return option
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """`--help` lists every command: build the modules in one go (~15% faster than

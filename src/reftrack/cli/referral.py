@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +17,9 @@ from reftrack.cli.common import (
     OwnerOption,
 )
 from reftrack.enums import Status
+
+if TYPE_CHECKING:
+    from reftrack.db_file import Reader
 
 app = typer.Typer(help="Referrals: prospects introduced by an advocate.", no_args_is_help=True)
 
@@ -148,16 +151,22 @@ def list_(
     """
     from reftrack import render
     from reftrack.records import REFERRAL_COLUMNS, referral_row
-    from reftrack.services import lookup, referrals
+    from reftrack.services import listing
 
-    with common.read_session(common.scope(owner, everyone)) as session:
-        who = lookup.advocate(session, advocate) if advocate else None
-        rows = [
-            referral_row(r, name)
-            for r, name in referrals.list_referrals(
-                session, status=status, open_only=open_, advocate=who
-            )
-        ]
+    def read(reader: Reader, advocate_id: int | None = None) -> list[dict[str, Any]]:
+        found = listing.referrals(reader, status=status, open_only=open_, advocate_id=advocate_id)
+        return [referral_row(r, name) for r, name in found]
+
+    scope_owner = common.scope(owner, everyone)
+    if advocate is None:
+        rows = common.read(read, scope_owner=scope_owner)
+    else:  # a name to look up: through the database layer (services/lookup.py)
+        from reftrack.db_file import SessionReader
+        from reftrack.services import lookup
+
+        with common.read_session(scope_owner) as session:
+            who = lookup.advocate(session, advocate)
+            rows = read(SessionReader(session), who.id)
     render.emit(
         rows, REFERRAL_COLUMNS, fmt.value, table_columns=REFERRAL_TABLE, empty="no referrals match"
     )

@@ -52,8 +52,10 @@ def due(
     until = as_of_date
     if within is not None:
         until = dates.after(as_of_date, within, what="--within")
-    with common.read_session(common.scope(owner, everyone)) as session:
-        items = due_items(session, as_of=as_of_date, until=until)
+    items = common.read(
+        lambda reader: due_items(reader, as_of=as_of_date, until=until),
+        scope_owner=common.scope(owner, everyone),
+    )
     overdue = sum(1 for item in items if item.overdue)
     if items or not quiet:
         if fmt is OutputFormat.table:

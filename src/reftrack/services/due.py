@@ -1,10 +1,10 @@
 """What is due: each open follow-up up to a date, said as the action to take.
 
-`reftrack due` runs every morning, from cron too, so it reads with one Core statement over
-the tables, not through the ORM models: mapping the six models costs ~25 ms at start-up
-and compiling the ORM join ~8 ms, a tenth of the command (bench/bench_scale.py). The
-follow-up comes back with every column the table has, as a plain object with the same
-attributes as the model (dates as dates).
+`reftrack due` runs every morning, from cron too, so it reads with one SQL statement over
+the tables, not through the ORM models, and on a SQLite file through the standard
+library's sqlite3 (db_file: SQLAlchemy alone costs more to import than the rest of the
+command). The follow-up comes back with every column the table has, as a plain object
+with the same attributes as the model (dates as dates).
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from datetime import date
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, bindparam, text
-from sqlmodel import Session
-
+from reftrack.db_file import as_date
 from reftrack.enums import WON_THANK_NOTE, FollowUpKind
 
 if TYPE_CHECKING:
+    from reftrack.db_file import Reader
     from reftrack.files.ics import Entry
 
 # Open follow-ups due by :last with the names needed to say what to do; f.* so that a
@@ -42,11 +41,6 @@ ORDER BY f.due_on, f.id
 # unowned, older records.
 _SCOPE = " AND (f.owner = :owner OR f.owner IS NULL)"
 _DATES = ("due_on", "done_on", "asked_on")
-
-
-def _day(value: Any) -> Any:
-    """SQLite hands dates back as ISO text; other drivers as dates."""
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 @dataclass
@@ -72,22 +66,19 @@ def _part(values: dict[str, Any], key: str) -> Any:
     return SimpleNamespace(**values) if values.get(key) is not None else None
 
 
-def open_views(session: Session, *, due_until: date) -> list[DueView]:
+def open_views(reader: Reader, *, due_until: date) -> list[DueView]:
     """Open follow-ups due on or before ``due_until``, with their subjects, by due date."""
-    owner = session.info.get("scope_owner")
-    statement = text(_DUE.format(scope=_SCOPE if owner is not None else "")).bindparams(
-        bindparam("last", type_=Date)
-    )
+    owner = reader.scope_owner
     params: dict[str, Any] = {"last": due_until}
     if owner is not None:
         params["owner"] = owner
     views = []
-    for row in session.connection().execute(statement, params).mappings():
+    for row in reader.rows(_DUE.format(scope=_SCOPE if owner is not None else ""), params):
         parts: dict[str, dict[str, Any]] = {"f": {}, "a": {}, "r": {}, "k": {}}
         for key, value in row.items():
             prefix, _, name = key.rpartition("__")
             column = name if prefix else key
-            parts[prefix or "f"][column] = _day(value) if column in _DATES else value
+            parts[prefix or "f"][column] = as_date(value) if column in _DATES else value
         views.append(
             DueView(
                 follow_up=SimpleNamespace(**parts["f"]),
@@ -174,12 +165,12 @@ _SAID_BY_NOTE = frozenset(
 )
 
 
-def due_items(session: Session, *, as_of: date, until: date | None = None) -> list[DueItem]:
+def due_items(reader: Reader, *, as_of: date, until: date | None = None) -> list[DueItem]:
     """Open follow-ups due on or before ``until`` (default ``as_of``), oldest first."""
     last = until or as_of
     return [
         DueItem(view=v, action=describe(v), days_late=(as_of - v.follow_up.due_on).days)
-        for v in open_views(session, due_until=last)
+        for v in open_views(reader, due_until=last)
     ]
 
 

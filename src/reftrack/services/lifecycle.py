@@ -13,6 +13,7 @@ from reftrack.enums import FollowUpKind, Outcome
 from reftrack.errors import InvalidInputError
 from reftrack.models import Advocate, Ask, FollowUp, Referral
 from reftrack.services import rules
+from reftrack.services.listing import FIRST_STEP  # noqa: F401 (cli/insight reads it here)
 
 
 def advocate_archived(session: Session, *, advocate: Advocate, on: date) -> int:
@@ -167,15 +168,3 @@ def describe_follow_up(session: Session, follow_up: FollowUp) -> str:
     referral = session.get(Referral, follow_up.referral_id) if follow_up.referral_id else None
     ask = session.get(Ask, follow_up.ask_id) if follow_up.ask_id else None
     return describe(DueView(follow_up=follow_up, advocate=advocate, referral=referral, ask=ask))
-
-
-FIRST_STEP = (
-    'the book is empty: start with reftrack advocate add "Anna de Vries" --nps 9 '
-    "--since 2024-05-01, or reftrack import advocates Connections.csv --preset linkedin "
-    "(reftrack demo shows a sample)"
-)
-
-
-def book_is_empty(session: Session) -> bool:
-    """No advocate at all, archived or not (a first run, or the wrong --db)."""
-    return session.exec(select(col(Advocate.id)).limit(1)).first() is None

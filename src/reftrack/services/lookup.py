@@ -16,18 +16,13 @@ from sqlmodel import Session, col, select
 
 from reftrack.errors import AmbiguousError, InvalidInputError, NotFoundError
 from reftrack.models import Advocate, Ask, FollowUp, Referral
-from reftrack.names import ACCENTED, PLAIN, fold, rank
+from reftrack.names import ACCENTED, PLAIN, escape_like, fold, rank
 
 T = TypeVar("T", Advocate, Referral)
 
 _LIST_AT_MOST = 8
 _SUGGEST_FROM_AT_MOST = 20_000
 _CANDIDATES = 2_000  # partial matches ranked in Python; a part this common is ambiguous anyway
-
-
-def escape_like(text: str) -> str:
-    """Text for a LIKE pattern, taken literally (use with ``escape="\\"``)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # The largest id a database stores (a signed 64-bit integer); a bigger number names nothing.

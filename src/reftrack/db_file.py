@@ -1,0 +1,173 @@
+"""Where the database is, and reads that run one SQL text through either of two executors.
+
+The daily reads (`due`, `advocate list`, `referral list`, …) are SQL text with ``:name``
+parameters. On an ordinary SQLite file they run through the standard library's sqlite3
+(``FileReader``): no SQLAlchemy to import, which is most of a command's start-up. On
+PostgreSQL, and whenever the file is anything but ordinary, the same text runs through
+SQLAlchemy in a session of ``db.Database`` (``SessionReader``). Both hand back rows as
+dicts of what the driver gives (dates as ISO text on SQLite); the services make them alike.
+
+Standard library only at import: ``db`` (the engines) imports this, not the other way.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from reftrack.errors import DatabaseError
+from reftrack.names import digits, fold
+
+# The one switch: False sends every read through the database layer (SessionReader), as on
+# PostgreSQL. The tests use it to run both executors on one file; nothing else should.
+ENABLED = True
+DB_ENV = "REFTRACK_DB"
+# Every schema revision this version knows, oldest first; the last is the head. A test
+# checks this against the Alembic scripts shipped in reftrack/migrations.
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("reftrack", appauthor=False)) / "reftrack.db"
+
+
+def given(option: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """``--db`` first, then ``REFTRACK_DB``, then the user data dir: as given (a path or
+    a URL; ``db.resolve_url`` makes it a URL)."""
+    env = os.environ if environ is None else environ
+    if option is not None and not option.strip():
+        raise DatabaseError("--db is empty; give a file path or a URL, or leave --db out")
+    raw = option or env.get(DB_ENV) or str(default_path())
+    return "sqlite://" if raw.strip() == ":memory:" else raw  # SQLite's name for it
+
+
+def is_server(raw: str) -> bool:
+    """Whether ``raw`` (from ``given``) names a server database (a team's), not a file."""
+    return "://" in raw and raw.split("://", 1)[0].split("+", 1)[0] != "sqlite"
+
+
+def local_file(raw: str) -> Path | None:
+    """The SQLite file a plain path names; None for any URL (the full open decides)."""
+    return None if "://" in raw else Path(raw).expanduser().resolve()
+
+
+# --- what every SQLite connection gets, from either executor ----------------------------
+
+
+def _lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
+
+
+def prepare_sqlite(connection: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """Functions and pragmas for a new sqlite3 connection (``db.make_engine`` calls this
+    for every connection of its engines; ``open_file`` for its own)."""
+    # Let the caller issue BEGIN itself (pysqlite would otherwise defer it and we could
+    # not ask for IMMEDIATE).
+    connection.isolation_level = None
+    # SQLite's own lower() folds ASCII only; names like "Jan Straße" or "Éva" must
+    # match case-insensitively too (PostgreSQL's lower() already does this).
+    connection.create_function("lower", 1, _lower, deterministic=True)
+    # names compared without accents (`Zoe` finds Zoë): see reftrack.names
+    connection.create_function("reftrack_fold", 1, fold, deterministic=True)
+    connection.create_function("reftrack_digits", 1, digits, deterministic=True)
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    # WAL is set by open_database once the file is known to be ours: it is written
+    # into the file's header, and another program's database must stay untouched.
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+# --- the two executors -------------------------------------------------------------------
+
+
+class Reader(Protocol):
+    """Runs SQL text with ``:name`` parameters; rows as dicts keyed by column label."""
+
+    dialect: str  # "sqlite" or "postgresql"
+    scope_owner: str | None  # a team database: whose records the read shows (None: all)
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Every row of the statement."""
+        ...
+
+
+def as_date(value: Any) -> Any:
+    """A date column's value as a date: SQLite hands dates back as ISO text."""
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def bind(params: Mapping[str, Any] | None, dialect: str) -> dict[str, Any]:
+    """Parameters as the driver takes them: SQLite keeps dates as ISO text."""
+    values = dict(params or {})
+    if dialect == "sqlite":
+        for name, value in values.items():
+            if isinstance(value, date):
+                values[name] = value.isoformat()
+    return values
+
+
+class FileReader:
+    """A SQLite file read through the standard library, in one read transaction."""
+
+    dialect = "sqlite"
+
+    def __init__(self, connection: sqlite3.Connection, scope_owner: str | None) -> None:
+        self.connection = connection
+        self.scope_owner = scope_owner
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        cursor = self.connection.execute(sql, bind(params, self.dialect))
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class SessionReader:
+    """The same statements through SQLAlchemy, in a session of ``db.Database``."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.dialect = session.get_bind().dialect.name
+        self.scope_owner = session.info.get("scope_owner")
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        from sqlalchemy import text
+
+        statement = text(sql)
+        result = self.session.connection().execute(statement, bind(params, self.dialect))
+        return [dict(row) for row in result.mappings()]
+
+
+def open_file(path: Path, *, busy_timeout_ms: int, scope_owner: str | None) -> FileReader | None:
+    """The file as ``db.open_database`` would leave it, opened without SQLAlchemy; None
+    when it is anything but an ordinary reftrack file at the head schema in WAL mode
+    (missing, foreign, older or newer, unreadable, …): the full open then makes, upgrades
+    or refuses it with the words it always has."""
+    if not path.is_file():
+        return None
+    connection: sqlite3.Connection | None = None
+    try:
+        connection = sqlite3.connect(path, timeout=busy_timeout_ms / 1000)
+        prepare_sqlite(connection, busy_timeout_ms)
+        (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
+        connection.execute("BEGIN")  # one snapshot for every statement of the command
+        version = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.Error:
+        if connection is not None:
+            connection.close()
+        return None
+    if str(mode).lower() != "wal" or version != [(SCHEMA_HEAD,)]:
+        connection.close()
+        return None
+    return FileReader(connection, scope_owner)

@@ -1,0 +1,102 @@
+"""The lists people read many times a day (`advocate list`, `referral list`) as SQL text,
+run by either executor of db_file: sqlite3 on a SQLite file, SQLAlchemy elsewhere. No
+SQLAlchemy at import. The records come back as plain objects with the attributes of the
+models that `records.*_row` reads (dates as dates); tests/test_file_reads.py pins them to
+the ORM queries (``advocates.list_advocates``, ``referrals.list_referrals``).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+from reftrack.db_file import as_date
+from reftrack.enums import OPEN_STATUSES, Segment, Status
+from reftrack.names import escape_like
+
+if TYPE_CHECKING:
+    from reftrack.db_file import Reader
+
+FIRST_STEP = (
+    'the book is empty: start with reftrack advocate add "Anna de Vries" --nps 9 '
+    "--since 2024-05-01, or reftrack import advocates Connections.csv --preset linkedin "
+    "(reftrack demo shows a sample)"
+)
+_ADVOCATE_DATES = ("nps_on", "customer_since", "last_milestone_on", "last_complaint_on")
+_REFERRAL_DATES = ("received_on", "closed_on", "thanked_on")
+_SEGMENTS = {
+    Segment.promoter: "nps >= 9",
+    Segment.passive: "nps BETWEEN 7 AND 8",
+    Segment.detractor: "nps <= 6",
+    Segment.unscored: "nps IS NULL",
+}
+
+
+def _scope(reader: Reader, params: dict[str, Any], owner_column: str) -> str:
+    """A team database's owner scope, as db.py gives ORM reads: theirs and the unowned."""
+    if reader.scope_owner is None:
+        return ""
+    params["owner"] = reader.scope_owner
+    return f" AND ({owner_column} = :owner OR {owner_column} IS NULL)"
+
+
+def _record(row: dict[str, Any], dates: tuple[str, ...]) -> SimpleNamespace:
+    return SimpleNamespace(**{k: as_date(v) if k in dates else v for k, v in row.items()})
+
+
+def advocates(
+    reader: Reader,
+    *,
+    segment: Segment | None = None,
+    tag: str | None = None,
+    archived: bool = False,
+) -> list[SimpleNamespace]:
+    """Active advocates (or only the archived ones), by name."""
+    params: dict[str, Any] = {"archived": archived}
+    where = f" AND {_SEGMENTS[segment]}" if segment is not None else ""
+    if tag:
+        # whole tags only, and literally: `_` and `%` in a tag are not wildcards
+        params["tag"] = f"%;{escape_like(tag.strip().lower())};%"
+        where += " AND lower(';' || coalesce(tags, '') || ';') LIKE :tag ESCAPE '\\'"
+    where += _scope(reader, params, "owner")
+    sql = f"SELECT * FROM advocate WHERE archived = :archived{where} ORDER BY lower(name), id"
+    return [_record(row, _ADVOCATE_DATES) for row in reader.rows(sql, params)]
+
+
+def referrals(
+    reader: Reader,
+    *,
+    status: Status | None = None,
+    open_only: bool = False,
+    advocate_id: int | None = None,
+) -> list[tuple[SimpleNamespace, str]]:
+    """Referrals with the name of the advocate who gave them, newest first."""
+    params: dict[str, Any] = {}
+    where = ""
+    if status is not None:
+        params["status"] = status.value
+        where += " AND r.status = :status"
+    if open_only:
+        params.update({f"open{n}": s.value for n, s in enumerate(OPEN_STATUSES)})
+        where += f" AND r.status IN ({', '.join(f':open{n}' for n in range(len(OPEN_STATUSES)))})"
+    if advocate_id is not None:
+        params["advocate_id"] = advocate_id
+        where += " AND r.advocate_id = :advocate_id"
+    where += _scope(reader, params, "r.owner")
+    sql = (
+        "SELECT r.*, a.name AS advocate__name FROM referral AS r "
+        f"JOIN advocate AS a ON a.id = r.advocate_id WHERE 1 = 1{where} "
+        "ORDER BY r.received_on DESC, r.id DESC"
+    )
+    found = []
+    for row in reader.rows(sql, params):
+        name = row.pop("advocate__name")
+        found.append((_record(row, _REFERRAL_DATES), name))
+    return found
+
+
+def book_is_empty(reader: Reader) -> bool:
+    """No advocate at all, archived or not (a first run, or the wrong --db)."""
+    params: dict[str, Any] = {}
+    where = _scope(reader, params, "owner")
+    return not reader.rows(f"SELECT id FROM advocate WHERE 1 = 1{where} LIMIT 1", params)
