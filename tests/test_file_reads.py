@@ -203,11 +203,21 @@ def test_every_word_about_the_file_is_the_database_layers(
 def test_an_older_schema_is_upgraded_by_the_database_layer(
     cli: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert cli("advocate", "add", "Anna").exit_code == 0
-    _set_version(db_path, db_file.SCHEMA_REVISIONS[-2])
+    from reftrack.db import make_engine
+    from reftrack.migrations.runner import run_upgrade
+
+    engine = make_engine(f"sqlite:///{db_path}")  # a database of the schema before the head
+    run_upgrade(engine, db_file.SCHEMA_REVISIONS[-2])
+    engine.dispose()
     assert db_file.open_file(db_path, busy_timeout_ms=100, scope_owner=None) is None
     result = cli("advocate", "list", "--format", "json")
     assert result.exit_code == 0 and common.state.database is not None  # took the long way
+    assert _version(db_path) == db_file.SCHEMA_REVISIONS[-1]
+
+
+def _version(path: Path) -> str:
+    with closing(sqlite3.connect(path)) as connection:
+        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
 
 
 def test_a_sqlite_error_mid_read_is_said_by_the_database_layer(
