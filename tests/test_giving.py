@@ -60,7 +60,8 @@ def test_intro_give_schedules_the_check_and_fills_the_ledger(cli: Invoke, cli_js
         (("gift", "add", "anna", "wine", "--cost", "12,345"), "ambiguous"),
         (("gift", "add", "anna", "wine", "--cost", "1.9999"), "4 decimals"),
         (("gift", "add", "anna", "wine", "--cost", "abc"), "not an amount"),
-        (("gift", "add", "anna", "wine", "--cost", "99999999"), "too large to store"),
+        (("gift", "add", "anna", "wine", "--cost", "1000000000001"), "too large"),
+        (("advocate", "value", "anna", "1000000000000", "--per", "month"), "too large"),
         (("gift", "add", "anna", " "), "WHAT is empty"),
         (("advocate", "value", "anna", "1.234"), "ambiguous"),
         (("advocate", "churn", "anna", "--on", "2023-12-31"), "before Anna de Vries became"),
@@ -119,6 +120,16 @@ def test_intros_given_and_nps_fresh(cli: Invoke, cli_json: Json) -> None:
     assert metrics["intros_given"] == 1  # 2026-02-01 only
     # active: Anna, Bram, Cor, Dirk, Eva; scored within 365 days: Anna, Bram (today), Eva
     assert metrics["nps_fresh"] == 0.6
+
+
+@pytest.mark.usefixtures("book")
+def test_amounts_past_32_bits_are_stored(cli: Invoke) -> None:
+    """2**31 cents is EUR 21,474,836.48: a big account's yearly value passes it."""
+    said = ok(cli("advocate", "value", "anna", "3000000", "--per", "month")).stderr
+    assert "EUR 36,000,000 a year" in said
+    ok(cli("gift", "add", "anna", "a building", "--cost", "25000000"))
+    shown = ok(cli("advocate", "show", "anna")).stdout
+    assert "EUR 36,000,000" in shown and "EUR 25,000,000" in shown
 
 
 @pytest.mark.usefixtures("book")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from reftrack.enums import (
@@ -98,7 +98,7 @@ class Advocate(Logged, table=True):
     url: str | None = None
     # what the customer is worth a year (`advocate value`), and when they stopped being one
     # (`advocate churn`): `metrics --compare source` and `forecast` (schema 0007)
-    value_cents_per_year: int | None = None
+    value_cents_per_year: int | None = Field(default=None, sa_type=BigInteger)
     churned_on: date | None = None
 
     @property
@@ -313,7 +313,7 @@ class Gift(Logged, table=True):
     id: int | None = Field(default=None, primary_key=True)
     advocate_id: int = Field(foreign_key="advocate.id", ondelete="CASCADE", index=True)
     what: str = Field(nullable=False)
-    cost_cents: int | None = None
+    cost_cents: int | None = Field(default=None, sa_type=BigInteger)
     referral_id: int | None = Field(
         default=None, foreign_key="referral.id", ondelete="SET NULL", index=True
     )

@@ -14,19 +14,18 @@ from sqlmodel import Session
 
 from reftrack.errors import InvalidInputError
 from reftrack.models import Advocate
+from reftrack.money import MAX_AMOUNT
 from reftrack.services import rules
 
 PER = {"year": 1, "month": 12}  # how many of each make a year
-# schema 0007 stores these amounts as 32-bit INTEGER (PostgreSQL's limit): refused above
-# it with a message, never an overflow from the database
-MAX_CENTS = 2**31 - 1
+# the largest amount reftrack takes (money.MAX_AMOUNT): a value a month times twelve may
+# pass it, and is refused with a message rather than stored past what is shown
+MAX_CENTS = MAX_AMOUNT * 100
 
 
 def check_cents(cents: int, *, what: str) -> int:
     if cents > MAX_CENTS:
-        raise InvalidInputError(
-            f"{what} is too large to store; give at most {MAX_CENTS // 100:,}.{MAX_CENTS % 100}"
-        )
+        raise InvalidInputError(f"{what} is too large; give at most {MAX_AMOUNT:,}")
     return cents
 
 

@@ -138,7 +138,7 @@ def _create_tables() -> None:
         *_logged(),
         _key("advocate", "CASCADE", nullable=False),
         sa.Column("what", sa.String(), nullable=False),
-        sa.Column("cost_cents", sa.Integer()),
+        sa.Column("cost_cents", sa.BigInteger()),
         _key("referral", "SET NULL"),
         sa.Column("given_on", sa.Date(), nullable=False),
         sa.Column("notes", sa.String()),
@@ -158,7 +158,7 @@ def _create_tables() -> None:
 
 def _add_columns() -> None:
     with op.batch_alter_table("advocate", recreate="auto") as batch:
-        batch.add_column(sa.Column("value_cents_per_year", sa.Integer()))
+        batch.add_column(sa.Column("value_cents_per_year", sa.BigInteger()))
         batch.add_column(sa.Column("churned_on", sa.Date()))
         batch.create_check_constraint(
             "ck_value_per_year_positive",
