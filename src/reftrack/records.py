@@ -262,3 +262,71 @@ def event_row(event: Any, advocate_name: str | None) -> dict[str, Any]:
         "happened_on": iso(event.happened_on),
         "note": event.note,
     }
+
+
+# --- asking well (§13): the interaction log, the people you want to meet -----------------
+
+NOTE_COLUMNS = [
+    "id",
+    "noted_on",
+    "advocate_id",
+    "advocate",
+    "referral_id",
+    "ask_id",
+    "text",
+    "owner",
+]
+TARGET_COLUMNS = [
+    "id",
+    "name",
+    "company",
+    "title",
+    "url",
+    "notes",
+    "referral_id",
+    "closed_on",
+    "dropped_on",
+    "owner",
+]
+# who knows whom: one row per advocate who knows a target (`target add --via`)
+TARGET_LINK_COLUMNS = ["id", "target_id", "target", "advocate_id", "advocate"]
+
+
+def note_row(note: Any, advocate_name: str | None) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "noted_on": iso(note.noted_on),
+        "advocate_id": note.advocate_id,
+        "advocate": advocate_name,
+        "referral_id": note.referral_id,
+        "ask_id": note.ask_id,
+        "text": note.text,
+        "owner": note.owner,
+    }
+
+
+def target_row(target: Any) -> dict[str, Any]:
+    return {
+        "id": target.id,
+        "name": target.name,
+        "company": target.company,
+        "title": target.title,
+        "url": target.url,
+        "notes": target.notes,
+        "referral_id": target.referral_id,
+        "closed_on": iso(target.closed_on) or None,
+        "dropped_on": iso(target.dropped_on) or None,
+        "owner": target.owner,
+    }
+
+
+def target_link_row(
+    link: Any, target_name: str | None, advocate_name: str | None
+) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "target_id": link.target_id,
+        "target": target_name,
+        "advocate_id": link.advocate_id,
+        "advocate": advocate_name,
+    }

@@ -29,6 +29,9 @@ COMMAND_MODULES = {
     "ask": "ask",
     "referral": "referral",
     "followup": "followup",
+    "target": "target",
+    "note": "note",
+    "proof": "proof",
     "due": "reports",
     "next": "insight",
     "metrics": "insight",
@@ -44,7 +47,7 @@ COMMAND_MODULES = {
     "doctor": "system",
     "config": "system",
 }
-NOUNS = ("advocate", "ask", "referral", "followup")
+NOUNS = ("advocate", "ask", "referral", "followup", "target", "note", "proof")
 
 
 class ReftrackGroup(TyperGroup):

@@ -33,6 +33,8 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
         {"id": e.id, "kind": e.kind, "happened_on": e.happened_on.isoformat(), "note": e.note}
         for e in profile.events
     ]
+    log = [note_line(n) for n in profile.notes]
+    known = [{"id": t.id, "name": t.name, "company": t.company} for t in profile.targets]
     if fmt is OutputFormat.csv:  # the record itself; its history: --format json
         render.emit([advocate_row(advocate)], ADVOCATE_COLUMNS, "csv")
         return
@@ -45,6 +47,8 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
                 "asks": asks,
                 "referrals": referrals,
                 "open_follow_ups": follow_ups,
+                "notes": log,
+                "targets": known,
             }
         )
         return
@@ -77,6 +81,12 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
             ("last complaint", advocate.last_complaint_on),
             ("notes", advocate.notes),
             ("referrals", f"{len(referrals)} ({display_money(won, currency)} won)"),
+            (
+                "knows",
+                "; ".join(
+                    t.name + (f" ({t.company})" if t.company else "") for t in profile.targets
+                ),
+            ),
         ]
     )
     _section("NPS history", scores, [("scored_on", "date"), ("score", "score")])
@@ -113,10 +123,30 @@ def show(profile: Profile, fmt: OutputFormat, *, currency: str) -> None:
         follow_ups,
         [("id", "id"), ("due_on", "due"), ("kind", "kind"), ("note", "note")],
     )
+    _section("Notes", log, NOTE_SECTION)
+
+
+NOTE_SECTION = [("noted_on", "date"), ("about", "about"), ("text", "note")]
+
+
+def note_line(note: Any) -> dict[str, Any]:
+    """One line of the interaction log, as `show` lists it."""
+    if note.ask_id is not None:
+        about = f"ask #{note.ask_id}"
+    elif note.referral_id is not None:
+        about = f"referral #{note.referral_id}"
+    else:
+        about = ""
+    return {"id": note.id, "noted_on": note.noted_on.isoformat(), "about": about, "text": note.text}
 
 
 def show_referral(
-    row: dict[str, Any], steps: list[dict[str, Any]], fmt: OutputFormat, *, currency: str
+    row: dict[str, Any],
+    steps: list[dict[str, Any]],
+    fmt: OutputFormat,
+    *,
+    currency: str,
+    notes: list[dict[str, Any]] | None = None,
 ) -> None:
     """`referral show`: laid out as `advocate show` (details, then its follow-ups)."""
     from reftrack.money import display_money
@@ -126,7 +156,7 @@ def show_referral(
         render.emit([row], REFERRAL_COLUMNS, "csv")
         return
     if fmt is not OutputFormat.table:
-        render.write_object({"referral": row, "follow_ups": steps})
+        render.write_object({"referral": row, "follow_ups": steps, "notes": notes or []})
         return
     from reftrack.money import parse_money
 
@@ -160,3 +190,4 @@ def show_referral(
             ("outcome", "outcome"),
         ],
     )
+    _section("Notes", notes or [], NOTE_SECTION)

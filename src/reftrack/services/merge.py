@@ -9,7 +9,17 @@ from typing import Any
 from sqlmodel import Session, select
 
 from reftrack.errors import InvalidInputError
-from reftrack.models import Advocate, AdvocateEvent, Ask, FollowUp, NpsScore, Referral, utcnow
+from reftrack.models import (
+    Advocate,
+    AdvocateEvent,
+    Ask,
+    FollowUp,
+    Note,
+    NpsScore,
+    Referral,
+    TargetVia,
+    utcnow,
+)
 from reftrack.services.advocates import normalise_tags
 
 # Fields the kept record takes from the duplicate when it has none of its own.
@@ -20,6 +30,8 @@ MOVED = (
     ("follow-ups", FollowUp),
     ("scores", NpsScore),
     ("events", AdvocateEvent),
+    ("notes", Note),
+    ("target links", TargetVia),
 )
 
 
@@ -63,6 +75,16 @@ def plan(session: Session, *, keep: Advocate, duplicate: Advocate) -> Merge:
 
 def carry_out(session: Session, merge: Merge) -> None:
     keep, duplicate = merge.keep, merge.duplicate
+    known = {
+        v.target_id for v in session.exec(select(TargetVia).where(TargetVia.advocate_id == keep.id))
+    }
+    for link in merge.moved.get("target links", []):
+        if link.target_id in known:  # both knew the target: one link is enough
+            session.delete(link)
+    session.flush()
+    merge.moved["target links"] = [
+        v for v in merge.moved.get("target links", []) if v.target_id not in known
+    ]
     for rows in merge.moved.values():
         for row in rows:
             row.advocate_id = keep.id

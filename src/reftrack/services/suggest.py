@@ -26,6 +26,7 @@ from reftrack.services.guards import (
     eligible_from,
     guard_refusals,
 )
+from reftrack.services.targets import open_targets_known
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Weights:
     won_cap: int = 2  # ...counting at most this many
     stale_score: int = 20  # scored over settings.stale_score_days ago: below fresh scores
     connection: int = 10  # no customer_since and no score: a contact, not a customer
+    knows_target: int = 30  # knows one of your open targets: a named ask is ready to make
 
 
 WEIGHTS = Weights()
@@ -81,9 +83,15 @@ class Suggestions:
 
 
 def score_of(
-    row: Any, *, on: date, settings: Settings, weights: Weights = WEIGHTS
+    row: Any,
+    *,
+    on: date,
+    settings: Settings,
+    weights: Weights = WEIGHTS,
+    targets: list[str] | None = None,
 ) -> tuple[int, list[str]]:
-    """The score of an askable advocate and the reasons, strongest first."""
+    """The score of an askable advocate and the reasons, strongest first; ``targets``: the
+    open targets they know ("Jan Pieters (Omega)")."""
     segment = segment_of(row.nps)
     scored_on = getattr(row, "nps_on", None)
     stale = (
@@ -109,7 +117,8 @@ def score_of(
     if segment in _FLOOR and not stale:
         points += weights.per_nps_point * (row.nps - _FLOOR[segment])
     milestone = row.last_milestone_on
-    if milestone is not None and 0 <= (on - milestone).days <= settings.milestone_boost_days:
+    boosted = milestone is not None and 0 <= (on - milestone).days <= settings.milestone_boost_days
+    if milestone is not None and boosted:
         ago = (on - milestone).days
         points += weights.milestone
         when = "today" if ago == 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
@@ -118,6 +127,11 @@ def score_of(
     if referrals:
         points += weights.referred_before + weights.per_won_referral * min(won, weights.won_cap)
         reasons.append(f"referred {referrals} before ({won} won)")
+    if targets:
+        points += weights.knows_target
+        count = "1 of your targets" if len(targets) == 1 else f"{len(targets)} of your targets"
+        # after the milestone (stronger), before the segment: the ask to make
+        reasons.insert(1 if boosted else 0, f"knows {count}: {', '.join(targets)}")
     reasons.append(f"last asked {row.last_asked_on}" if row.last_asked_on else "never asked")
     return points, reasons
 
@@ -220,8 +234,11 @@ def suggest(
     """Active advocates to ask on ``on``, best first; optionally the excluded, with why."""
     ranked: list[Candidate] = []
     excluded: list[Candidate] = []
+    known = open_targets_known(session)  # advocate id → the open targets they know
     for row in _rows(session, on=on, settings=settings):
-        score, reasons = score_of(row, on=on, settings=settings, weights=weights)
+        score, reasons = score_of(
+            row, on=on, settings=settings, weights=weights, targets=known.get(row.id)
+        )
         refusals = _refusals_for_next(row, on=on, settings=settings)
         if refusals:
             if include_excluded:
