@@ -25,6 +25,7 @@ class By(StrEnum):
     advocate = "advocate"
     channel = "channel"
     owner = "owner"
+    specificity = "specificity"
 
 
 NEXT_COLUMNS = [
@@ -180,7 +181,10 @@ def metrics(
 
     Dates: ISO, today, -3m, … Definitions: docs/metrics.md (rates are fractions in JSON).
 
-    Example: reftrack metrics --period quarter --by channel
+    --by specificity compares asks for a named target (--for), for someone in words
+    (--target) and for nobody.
+
+    Examples: reftrack metrics --period quarter --by channel ; reftrack metrics --by specificity
     """
     from reftrack.services import metrics as service
 

@@ -190,6 +190,11 @@ def metrics_pairs(data: Mapping[str, Any], currency: str) -> list[tuple[str, str
         ("overdue now", str(data["overdue"])),
         ("NPS", score),
         ("promoters asked", pct(data["promoters_asked"])),
+        (
+            "asks naming someone",
+            f"{data['asks_with_target']}  (yield {pct(data['ask_yield_with_target'])})",
+        ),
+        ("promises kept", f"{data['promises_kept']} of {data['promises']}"),
     ]
 
 

@@ -30,6 +30,7 @@ from reftrack.services.aggregates import (
     period_filters,
     rate,
 )
+from reftrack.services.asking_metrics import AskingCounts, asking_counts
 from reftrack.services.breakdown import BREAKDOWN_COLUMNS, BREAKDOWNS, BreakdownRow, breakdown
 
 __all__ = ["BREAKDOWNS", "BREAKDOWN_COLUMNS", "BreakdownRow", "Metrics", "breakdown", "compute"]
@@ -85,6 +86,7 @@ class Metrics:
     nps: Nps
     promoters_asked_count: int
     breakdown: list[BreakdownRow] = field(default_factory=list)
+    asking: AskingCounts = field(default_factory=AskingCounts)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract: every key of §6, rates as fractions, money as a decimal string."""
@@ -112,6 +114,7 @@ class Metrics:
             "overdue": self.overdue,
             "nps": self.nps.as_dict(),
             "promoters_asked": rate(self.promoters_asked_count, self.nps.promoters),
+            **self.asking.as_dict(),
         }
 
 
@@ -282,4 +285,5 @@ def compute(
         nps=current_nps(session),
         promoters_asked_count=_promoters_asked(session, until=until, days=promoter_asked_days),
         breakdown=breakdown(session, since=since, until=until, by=by) if by else [],
+        asking=asking_counts(session, since=since, until=until),
     )
