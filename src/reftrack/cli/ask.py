@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from reftrack.cli import common, completion, deleting, editing
+from reftrack.cli import common, completion, deleting, editing, scripting
 from reftrack.cli.common import (
     BackfillOption,
     EveryoneOption,
@@ -211,4 +211,5 @@ def outcome(
 
 
 app.command("edit")(editing.ask_edit)
+app.command("script")(scripting.ask_script)
 deleting.register(app, "ask")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reftrack.cli import common, completion, deleting, editing
+from reftrack.cli import common, completion, deleting, editing, scripting
 from reftrack.cli.common import (
     BackfillOption,
     EveryoneOption,
@@ -258,4 +258,5 @@ def move(
 
 
 app.command("edit")(editing.referral_edit)
+app.command("kit")(scripting.referral_kit)
 deleting.register(app, "referral")
