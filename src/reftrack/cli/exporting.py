@@ -33,6 +33,9 @@ class Kind(StrEnum):
     followups = "followups"
     scores = "scores"
     events = "events"
+    targets = "targets"
+    target_links = "target_links"
+    notes = "notes"
     all = "all"
 
 
@@ -45,7 +48,10 @@ class ExportFormat(StrEnum):
 
 KindArg = Annotated[
     Kind,
-    typer.Argument(help="advocates, asks, referrals, followups, scores, events, or all."),
+    typer.Argument(
+        help="advocates, asks, referrals, followups, scores, events, targets, target_links, "
+        "notes, or all."
+    ),
 ]
 
 EXPORT_HELP = """Write records to a CSV, JSON or Excel file (stdout when FILE is - or left out).
@@ -56,9 +62,10 @@ spreadsheet would run as a formula gets a leading apostrophe; --bom adds the byt
 mark that Excel and LibreOffice need to show accented names right. An .xlsx workbook has
 typed cells: text stays text (leading zeros kept, never a formula), dates are dates,
 money a number with two decimals. `all` writes one file per kind (advocates, asks,
-referrals, followups, scores, events) into the folder FILE, or with .xlsx one workbook
-with a sheet per kind. `followups --format ics` writes a calendar: open follow-ups, and
-for 30 days the ones done or cancelled, marked cancelled so calendars drop them.
+referrals, followups, scores, events, targets, target_links, notes) into the folder
+FILE, or with .xlsx one workbook with a sheet per kind. `followups --format ics` writes a
+calendar: open follow-ups, and for 30 days the ones done or cancelled, marked cancelled so
+calendars drop them.
 
 Examples:
 
