@@ -151,6 +151,11 @@ def test_every_key_of_february_by_hand(metrics: Callable[..., Any]) -> None:
         "overdue": 8,
         "nps": {"score": 40.0, "promoters": 3, "passives": 1, "detractors": 1, "scored": 5},
         "promoters_asked": 0.6667,  # Ann, Ben of Ann, Ben, Jo (Jo 75 days before: out)
+        # no ask here named anyone or was promised (tests/test_asking_metrics.py has them)
+        "promises": 0,
+        "promises_kept": 0,
+        "asks_with_target": 0,
+        "ask_yield_with_target": None,
     }
 
 
@@ -177,6 +182,10 @@ def test_zero_denominators_are_null_not_zero(cli_json: Any) -> None:
         "overdue": 0,
         "nps": {"score": None, "promoters": 0, "passives": 0, "detractors": 0, "scored": 0},
         "promoters_asked": None,
+        "promises": 0,
+        "promises_kept": 0,
+        "asks_with_target": 0,
+        "ask_yield_with_target": None,
     }
 
 

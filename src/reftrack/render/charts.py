@@ -191,8 +191,8 @@ def metrics_pairs(data: Mapping[str, Any], currency: str) -> list[tuple[str, str
         ("NPS", score),
         ("promoters asked", pct(data["promoters_asked"])),
         (
-            "asks naming someone",
-            f"{data['asks_with_target']}  (yield {pct(data['ask_yield_with_target'])})",
+            "specific asks",
+            f"{data['asks_with_target']}  ({pct(data['ask_yield_with_target'])} yield)",
         ),
         ("promises kept", f"{data['promises_kept']} of {data['promises']}"),
     ]
