@@ -98,5 +98,9 @@ def list_(
         row["about"] = notes.subject_of(note)
         rows.append(row)
     render.emit(
-        rows, NOTE_COLUMNS, fmt.value, table_columns=NOTE_TABLE, empty=f"no notes about {who.name}"
+        rows,
+        [*NOTE_COLUMNS, "about"],
+        fmt.value,
+        table_columns=NOTE_TABLE,
+        empty=f"no notes about {who.name}",
     )

@@ -34,7 +34,7 @@ def parse_event(text: str, *, event_on: str | None, today: date) -> tuple[str, d
         day = dates.parse_date(event_on, base=today, what="--event-on")
     elif found:
         day = dates.parse_date(found.group(1), base=today, what="--event")
-        name = (name[: found.start()] + name[found.end() :]).strip(" -–,@") or name
+        name = (name[: found.start()] + name[found.end() :]).strip(" -–,@")
     else:
         raise InvalidInputError(
             f'--event {text!r} has no date; write it in: --event "Golf day 2026-05-14", '
