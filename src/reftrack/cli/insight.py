@@ -156,7 +156,12 @@ def next_(
         charts.gap()
         render.print_table(excluded, EXCLUDED_TABLE, title="Not now", empty="nobody is held back")
     if ranked:
-        render.message('log it: reftrack ask add NAME --channel phone --target "…"')
+        if any("of your targets" in row["reasons"] for row in ranked):
+            render.message(
+                "the words: reftrack ask script NAME --for TARGET; then log it with ask add"
+            )
+        else:
+            render.message('log it: reftrack ask add NAME --channel phone --target "…"')
 
 
 def metrics(

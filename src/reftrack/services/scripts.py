@@ -115,6 +115,20 @@ def target_words(target: Target) -> str:
     return f"{target.name} at {target.company}" if target.company else target.name
 
 
+def _values(
+    session: Session, advocate: Advocate, *, target: str, prospect: str, you: str
+) -> dict[str, str]:
+    """What each placeholder says (PLACEHOLDERS, in that order)."""
+    return {
+        "advocate": advocate.name,
+        "first_name": first_name(advocate.name),
+        "target": target,
+        "milestone": milestone_of(session, advocate),
+        "prospect": prospect,
+        "you": you,
+    }
+
+
 def ask_script(
     session: Session,
     *,
@@ -130,14 +144,13 @@ def ask_script(
     if target is None:
         known = targets.known_by(session, advocate_id=int(advocate.id or 0))
         target = known[0] if len(known) == 1 else None
-    values = {
-        "advocate": advocate.name,
-        "first_name": first_name(advocate.name),
-        "target": target_words(target) if target else NO_TARGET,
-        "milestone": milestone_of(session, advocate),
-        "prospect": target.name if target else "",
-        "you": you,
-    }
+    values = _values(
+        session,
+        advocate,
+        target=target_words(target) if target else NO_TARGET,
+        prospect=target.name if target else "",
+        you=you,
+    )
     return fill(load(template or template_for(channel), folder), values)
 
 
@@ -146,14 +159,8 @@ def intro_kit(
 ) -> str:
     """The introduction the advocate can forward to the prospect as it is."""
     reached = targets.reached_by(session, referral)
-    values = {
-        "advocate": advocate.name,
-        "first_name": first_name(advocate.name),
-        "target": target_words(reached[0]) if reached else referral.prospect,
-        "milestone": milestone_of(session, advocate),
-        "prospect": referral.prospect,
-        "you": you,
-    }
+    target = target_words(reached[0]) if reached else referral.prospect
+    values = _values(session, advocate, target=target, prospect=referral.prospect, you=you)
     return fill(load(INTRO, folder), values)
 
 
