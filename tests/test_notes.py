@@ -160,3 +160,21 @@ def test_a_note_row_about_two_records_is_a_bad_row(cli: Invoke, cli_json: Json) 
         result.stderr.count("a note is about exactly one advocate_id, referral_id or ask_id") == 2
     )
     assert cli_json("export", "notes") == []
+
+
+@pytest.mark.usefixtures("book")
+def test_import_all_new_ids_follows_targets_and_notes(
+    cli: Invoke, cli_json: Json, tmp_path: Path, engine: str
+) -> None:
+    if engine != "sqlite":
+        pytest.skip("one engine is enough for the import's bookkeeping")
+    ok(cli("target", "add", "Jan Pieters", "--via", "anna"))
+    ok(cli("ask", "add", "anna", "--for", "jan", "--force"))
+    ok(cli("export", "all", str(tmp_path / "book")))
+    # the same history merged in again: new asks and notes, the same target and link
+    ok(cli("import", "all", str(tmp_path / "book"), "--new-ids"))
+    asks = cli_json("export", "asks")
+    assert [(a["id"], a["target_id"]) for a in asks] == [(1, None), (2, 1), (3, None), (4, 1)]
+    assert len(cli_json("export", "target_links")) == 1
+    notes = {(n["id"], n["ask_id"], n["referral_id"]) for n in cli_json("export", "notes")}
+    assert notes >= {(5, 3, None), (6, None, 2)}  # they follow the new ask #3, referral #2

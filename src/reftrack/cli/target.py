@@ -119,8 +119,7 @@ def show(target: TargetArg, fmt: FormatOption = OutputFormat.table) -> None:
     with common.read_session() as session:
         view = targets.view(session, lookup.target(session, target))
         row = _list_row(view)
-        names = {a.id: a.name for a in view.via}
-        asks = [ask_row(a, names.get(a.advocate_id)) for a in view.asks]
+        asks = [ask_row(a, name) for a, name in view.asks]
     if fmt is not OutputFormat.table:
         render.write_object({"target": row, "asks": asks})
         return
@@ -139,8 +138,13 @@ def show(target: TargetArg, fmt: FormatOption = OutputFormat.table) -> None:
         ]
     )
     render.write("\n")
-    columns = [("id", "id"), ("asked_on", "asked"), ("advocate_id", "advocate #")]
-    render.print_table(asks, [*columns, ("outcome", "outcome")], title="Asks", empty="Asks: none")
+    columns = [
+        ("id", "id"),
+        ("asked_on", "asked"),
+        ("advocate", "advocate"),
+        ("outcome", "outcome"),
+    ]
+    render.print_table(asks, columns, title="Asks", empty="Asks: none")
 
 
 @app.command("drop")

@@ -23,7 +23,7 @@ from reftrack.services.lookup import folded
 class TargetView:
     target: Target
     via: list[Advocate]
-    asks: list[Ask]
+    asks: list[tuple[Ask, str]]  # the asks that named them, with whom they were made to
 
     @property
     def state(self) -> str:
@@ -127,10 +127,13 @@ def list_targets(session: Session, *, open_only: bool = False) -> list[TargetVie
 
 def view(session: Session, target: Target) -> TargetView:
     asks = session.exec(
-        select(Ask).where(Ask.target_id == target.id).order_by(col(Ask.asked_on), col(Ask.id))
+        select(Ask, col(Advocate.name))
+        .join(Advocate, col(Advocate.id) == col(Ask.advocate_id))
+        .where(Ask.target_id == target.id)
+        .order_by(col(Ask.asked_on), col(Ask.id))
     ).all()
     key = int(target.id or 0)
-    return TargetView(target, via_of(session, [key]).get(key, []), list(asks))
+    return TargetView(target, via_of(session, [key]).get(key, []), [(a, n) for a, n in asks])
 
 
 def known_by(session: Session, *, advocate_id: int) -> list[Target]:

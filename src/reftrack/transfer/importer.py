@@ -194,6 +194,8 @@ class Importer(ImportState):
                 continue
             if file_id is not None and file_id != target and self.kind == "advocates":
                 self.context.remap[file_id] = target
+            elif file_id is not None and self.context.new_ids and self.kind == "targets":
+                self.context.moved[self.kind][file_id] = target  # matched on name + company
             current = state[target]
             changed = [k for k, v in incoming.items() if current.get(k) != v]
             if self.kind == "advocates" and "nps" in changed and not self.canonical:

@@ -94,7 +94,8 @@ def follow_moved_links(
         errors = []
         for column, linked in LINKS[kind].items():
             given = record.values.get(column)
-            deferred = column == "referred_by" and context.defer_referred_by
+            later = ("referred_by", DEFERRED.get(kind))  # (linked once every kind is in)
+            deferred = column in later and context.defer_referred_by
             if given is None or linked not in context.moved or deferred:
                 continue  # (a deferred referred_by follows in link_referrers)
             if given not in context.moved[linked]:
