@@ -10,7 +10,9 @@ import typer
 from reftrack.cli import common, scripting
 from reftrack.cli.common import FormatOption, OutputFormat
 
-config_app = typer.Typer(help="Settings: cadences, guards, currency.", no_args_is_help=True)
+config_app = typer.Typer(
+    help="Settings: cadences, guards, currency; the templates of ask script.", no_args_is_help=True
+)
 
 
 def demo(
