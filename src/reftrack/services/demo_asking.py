@@ -7,13 +7,14 @@ relative to today, after the rest of the history (services/demo.py)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
 from reftrack.config import Settings
 from reftrack.enums import Alternative, Channel, FollowUpKind, Outcome
 from reftrack.errors import RuleRefusedError
-from reftrack.models import Advocate, Ask, Target
+from reftrack.models import Advocate, Ask, Referral, Target
 from reftrack.services import asks, followups, guards, notes, referrals, rules, targets
 
 # (name, company, title) of people one would find in customers' LinkedIn networks
@@ -66,6 +67,60 @@ def _ask(
         return None
 
 
+def _targets(session: Session, free: list[Advocate]) -> list[Target]:
+    """DEMO_TARGETS, each known by one or two of the askable advocates (the last by one
+    who is not asked below, so `next` names and lifts them)."""
+    knows = [free[0:2], free[2:3], free[3:4], free[5:6]]
+    return [
+        targets.add_target(
+            session,
+            name=name,
+            company=company,
+            title=title,
+            url=f"https://www.linkedin.com/in/{name.lower().replace(' ', '-')}",
+            via=via,
+        )
+        for (name, company, title), via in zip(DEMO_TARGETS, knows, strict=True)
+    ]
+
+
+def _reached(
+    session: Session, ask: Ask, target: Target, *, on: date, settings: Settings
+) -> Referral:
+    """The person asked for, introduced and thanked: the target is reached."""
+    advocate = session.get(Advocate, ask.advocate_id)
+    assert advocate is not None
+    referral = referrals.add_referral(
+        session,
+        advocate=advocate,
+        prospect=target.name,
+        company=target.company,
+        email="ravi@kumarfoods.example",
+        on=on,
+        settings=settings,
+        ask=ask,
+    )
+    for step in rules.follow_ups_where(session, open_only=True, referral_id=referral.id):
+        followups.mark_done(
+            session, follow_up=step, on=step.due_on, outcome=None, settings=settings
+        )
+    return referral
+
+
+def _collected(session: Session, ask: Ask, *, on: date, settings: Settings) -> None:
+    """A testimonial instead of a name, collected and published."""
+    link = f"https://example.com/stories/{ask.advocate_id}"
+    for collect in rules.pending(session, kind=FollowUpKind.collect, ask_id=ask.id):
+        followups.mark_done(
+            session,
+            follow_up=collect,
+            on=on,
+            outcome=f"published at {link}",
+            settings=settings,
+            link=link,
+        )
+
+
 def add_asking_well(
     session: Session,
     people: list[Advocate],
@@ -75,126 +130,44 @@ def add_asking_well(
     counts: dict[str, int],
 ) -> None:
     """Adds the story; ``counts`` (the demo's summary) counts its asks and referrals."""
-    added = counts
-    free = _askable(session, people, on=today - timedelta(days=25), settings=settings)
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    free = _askable(session, people, on=ago(25), settings=settings)
     if len(free) < 6:
         return
-    knows = {0: free[0:2], 1: free[2:3], 2: free[3:4], 3: free[5:6]}
-    made = []
-    for index, (name, company, title) in enumerate(DEMO_TARGETS):
-        made.append(
-            targets.add_target(
-                session,
-                name=name,
-                company=company,
-                title=title,
-                url=f"https://www.linkedin.com/in/{name.lower().replace(' ', '-')}",
-                via=knows[index],
-            )
-        )
-    _, eva, ravi, _ = made
-    # a named ask that worked: Ravi Kumar, introduced by the one who knows him, thanked
-    asked = _ask(
-        session,
-        free[3],
-        today - timedelta(days=8),
-        settings,
-        channel=Channel.phone,
-        for_target=ravi,
-    )
-    if asked is not None:
-        added["asks"] += 1
-        referral = referrals.add_referral(
-            session,
-            advocate=free[3],
-            prospect=ravi.name,
-            company=ravi.company,
-            email="ravi@kumarfoods.example",
-            on=today - timedelta(days=4),
-            settings=settings,
-            ask=asked,
-        )
-        added["referrals"] += 1
-        for step in rules.follow_ups_where(session, open_only=True, referral_id=referral.id):
-            followups.mark_done(
-                session, follow_up=step, on=step.due_on, outcome=None, settings=settings
-            )
-        notes.add_note(
-            session,
-            referral=referral,
-            text="first call went well; wants a proposal before the summer",
-            on=today - timedelta(days=3),
-        )
-    # a promise not kept yet: "I'll introduce you to Eva", and the check is due
-    promised = _ask(
-        session,
-        free[2],
-        today - timedelta(days=9),
-        settings,
-        channel=Channel.in_person,
-        for_target=eva,
-    )
+    _, eva, ravi, _ = _targets(session, free)
+    log: list[tuple[dict[str, Any], str, date]] = [
+        ({"advocate": free[0]}, "called, voicemail", ago(3)),
+        ({"advocate": free[0]}, "called back: happy with the planning, knows Jan Pieters", ago(2)),
+    ]
+    named = _ask(session, free[3], ago(8), settings, channel=Channel.phone, for_target=ravi)
+    if named is not None:
+        referral = _reached(session, named, ravi, on=ago(4), settings=settings)
+        counts["referrals"] += 1
+        log.append(({"referral": referral}, "first call went well; wants a proposal", ago(3)))
+    # "I'll introduce you to Eva": promised, not made yet, and its check is due
+    promised = _ask(session, free[2], ago(9), settings, channel=Channel.in_person, for_target=eva)
     if promised is not None:
-        added["asks"] += 1
         asks.set_outcome(
-            session,
-            ask=promised,
-            outcome=Outcome.promised,
-            on=today - timedelta(days=6),
-            settings=settings,
+            session, ask=promised, outcome=Outcome.promised, on=ago(6), settings=settings
         )
-        notes.add_note(
-            session,
-            ask=promised,
-            text="will mention us at the next board meeting",
-            on=today - timedelta(days=6),
-        )
-    # a testimonial instead of a name, collected and published
-    offered = _ask(
-        session,
-        free[4],
-        today - timedelta(days=24),
-        settings,
-        channel=Channel.video,
-        target="one or two peers in logistics",
-    )
+        log.append(({"ask": promised}, "will mention us at the next board meeting", ago(6)))
+    offered = _ask(session, free[4], ago(24), settings, channel=Channel.video, target="a peer")
     if offered is not None:
-        added["asks"] += 1
         asks.set_outcome(
             session,
             ask=offered,
             outcome=Outcome.alternative,
             alternative=Alternative.testimonial,
-            on=today - timedelta(days=20),
+            on=ago(20),
             settings=settings,
         )
-        for collect in rules.pending(session, kind=FollowUpKind.collect, ask_id=offered.id):
-            followups.mark_done(
-                session,
-                follow_up=collect,
-                on=today - timedelta(days=14),
-                outcome="published at https://example.com/stories/" + str(offered.advocate_id),
-                settings=settings,
-                link="https://example.com/stories/" + str(offered.advocate_id),
-            )
-    # an event invitation with a plus-one: whom did they bring? the day after
-    invited = _ask(
-        session,
-        free[5],
-        today - timedelta(days=2),
-        settings,
-        channel=Channel.event,
-        event=("Summer golf day", today + timedelta(days=5)),
-    )
-    if invited is not None:
-        added["asks"] += 1
-    # the interaction log
-    notes.add_note(
-        session, advocate=free[0], text="called, voicemail", on=today - timedelta(days=3)
-    )
-    notes.add_note(
-        session,
-        advocate=free[0],
-        text="called back: happy with the new planning, knows Jan Pieters from the board",
-        on=today - timedelta(days=2),
-    )
+        _collected(session, offered, on=ago(14), settings=settings)
+    # an invitation with a plus-one: whom did they bring? the day after the event
+    event = ("Summer golf day", today + timedelta(days=5))
+    invited = _ask(session, free[5], ago(2), settings, channel=Channel.event, event=event)
+    counts["asks"] += sum(a is not None for a in (named, promised, offered, invited))
+    for subject, text, on in log:
+        notes.add_note(session, text=text, on=on, **subject)
