@@ -73,7 +73,7 @@ def add(
 
 @app.command("list")
 def list_(
-    record: Annotated[
+    advocate: Annotated[
         str,
         typer.Argument(
             help="An advocate (name or id): their notes and their asks' and referrals'."
@@ -90,7 +90,7 @@ def list_(
     from reftrack.services import lookup, notes
 
     with common.read_session() as session:
-        who = lookup.advocate(session, record)
+        who = lookup.advocate(session, advocate)
         found = notes.of_advocate(session, who)
     rows = []
     for note in found:

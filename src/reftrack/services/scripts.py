@@ -86,7 +86,7 @@ def fill(template: Template, values: dict[str, str]) -> str:
             if field_name not in values or spec or conversion:
                 shown = "{" + field_name + ("!" + conversion if conversion else "")
                 shown += (":" + spec if spec else "") + "}"
-                known = ", ".join("{" + p + "}" for p in values)
+                known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
                 raise ConfigError(f"{where}: unknown placeholder {shown}; use {known}")
             out.append(values[field_name])
     return "".join(out)
