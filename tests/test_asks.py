@@ -42,6 +42,10 @@ def test_add_stores_the_ask(cli: Any, cli_json: Any, anna: dict[str, Any], me: s
         "forced": False,
         "notes": "at lunch",
         "owner": me,
+        "target_id": None,
+        "event": None,
+        "event_on": None,
+        "bring": False,
     }
 
 

@@ -38,6 +38,7 @@ def test_add_about_an_advocate(cli: Any, cli_json: Any, anna: dict[str, Any], me
             "outcome": None,
             "cancelled": False,
             "owner": me,
+            "link": None,
         }
     ]
 
@@ -199,7 +200,10 @@ SECTION_7 = {
 # whether a follow-up was cancelled, and who logged each record (a team database).
 SECTION_7["advocates"] += ", title, url"
 SECTION_7["followups"] += ", cancelled"
-for _kind in SECTION_7:
+# and (asking well) the target an ask named and its event; where a collected proof is
+SECTION_7["asks"] += ", owner, target_id, event, event_on, bring"
+SECTION_7["followups"] += ", owner, link"
+for _kind in ("advocates", "referrals"):
     SECTION_7[_kind] += ", owner"
 
 LIST_COMMANDS = {

@@ -155,6 +155,11 @@ def test_every_key_of_february_by_hand(metrics: Callable[..., Any]) -> None:
         "gifts_cost": "0.00",
         "cost_per_won_referral": "0.00",  # no gifts, 2 won: 0 each (null only when none won)
         "nps_fresh": 0.0,  # every score was given on 2026-03-16, after until
+        # no ask here named anyone or was promised (tests/test_asking_metrics.py has them)
+        "promises": 0,
+        "promises_kept": 0,
+        "asks_with_target": 0,
+        "ask_yield_with_target": None,
     }
 
 
@@ -185,6 +190,10 @@ def test_zero_denominators_are_null_not_zero(cli_json: Any) -> None:
         "gifts_cost": "0.00",
         "cost_per_won_referral": None,
         "nps_fresh": None,
+        "promises": 0,
+        "promises_kept": 0,
+        "asks_with_target": 0,
+        "ask_yield_with_target": None,
     }
 
 

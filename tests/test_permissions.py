@@ -97,8 +97,11 @@ def test_export_all_makes_an_owner_only_folder(cli: Invoke, tmp_path: Path) -> N
         "asks.csv",
         "events.csv",
         "followups.csv",
+        "notes.csv",
         "referrals.csv",
         "scores.csv",
+        "target_links.csv",
+        "targets.csv",
     ]
     assert {mode(p) for p in files} == {0o600}
 

@@ -53,6 +53,8 @@ class Settings:
     busy_timeout_ms: int = 120_000  # far above the ~12 s a 1M-row import holds the lock
     # [team] who you are on a shared database (else $REFTRACK_USER, else the login name)
     user: str = ""
+    # [templates] your name as `ask script` and `referral kit` sign it ({you})
+    you: str = ""
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -81,6 +83,7 @@ SECTIONS: dict[str, str] = {
     "currency": "money",
     "busy_timeout_ms": "database",
     "user": "team",
+    "you": "templates",
 }
 
 
@@ -113,6 +116,11 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("reftrack", appauthor=False)) / "config.toml"
+
+
+def templates_folder(environ: Mapping[str, str] | None = None) -> Path:
+    """Where your own templates live: ``templates/`` beside config.toml."""
+    return config_path(environ).parent / "templates"
 
 
 def _limit(key: str) -> tuple[int, str] | None:

@@ -8,7 +8,7 @@ them too. Money is integer minor units (``value_cents``); dates are calendar dat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
@@ -367,3 +367,5 @@ class Profile:
     open_follow_ups: list[FollowUp]
     referred_by: Referral | None
     referrer_name: str | None
+    notes: list[Note] = field(default_factory=list)  # the log: about them, their asks, referrals
+    targets: list[Target] = field(default_factory=list)  # the open targets they know

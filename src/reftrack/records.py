@@ -47,6 +47,11 @@ ASK_COLUMNS = [
     "forced",
     "notes",
     "owner",
+    # asking well (§13): the target asked for (`ask add --for`), an event invitation
+    "target_id",
+    "event",
+    "event_on",
+    "bring",
 ]
 REFERRAL_COLUMNS = [
     "id",
@@ -80,6 +85,7 @@ FOLLOWUP_COLUMNS = [
     "outcome",
     "cancelled",
     "owner",
+    "link",  # where a collected testimonial was published (`followup done --link`)
 ]
 # the advocates' history (beyond §7): every NPS answer, every milestone and complaint
 SCORE_COLUMNS = ["id", "advocate_id", "advocate", "score", "scored_on"]
@@ -99,6 +105,34 @@ GIFT_COLUMNS = [
 ]
 
 
+# --- asking well (§13): the interaction log, the people you want to meet -----------------
+
+NOTE_COLUMNS = [
+    "id",
+    "noted_on",
+    "advocate_id",
+    "advocate",
+    "referral_id",
+    "ask_id",
+    "text",
+    "owner",
+]
+TARGET_COLUMNS = [
+    "id",
+    "name",
+    "company",
+    "title",
+    "url",
+    "notes",
+    "referral_id",
+    "closed_on",
+    "dropped_on",
+    "owner",
+]
+# who knows whom: one row per advocate who knows a target (`target add --via`)
+TARGET_LINK_COLUMNS = ["id", "target_id", "target", "advocate_id", "advocate"]
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of record, as commands, files and tables name it."""
@@ -110,6 +144,7 @@ class Kind:
     links: Mapping[str, str] = field(default_factory=dict)  # link column → the kind it names
     name_field: str | None = None  # the column a person's name goes to (First + Last Name)
     history: bool = False  # an advocate's history: no owner, no updated_at, never derived
+    match_on: tuple[str, ...] = ()  # a row without an id is the record that says the same
 
 
 # In the order that keeps links valid: import writes them so, export all lists them so.
@@ -124,7 +159,13 @@ KINDS: dict[str, Kind] = {
             {"referred_by": "referrals"},
             "name",
         ),
-        Kind("asks", "ask", "ask", tuple(ASK_COLUMNS), {"advocate_id": "advocates"}),
+        Kind(
+            "asks",
+            "ask",
+            "ask",
+            tuple(ASK_COLUMNS),
+            {"advocate_id": "advocates", "target_id": "targets"},  # target_id: see DEFERRED
+        ),
         Kind(
             "referrals",
             "referral",
@@ -164,9 +205,37 @@ KINDS: dict[str, Kind] = {
             tuple(GIFT_COLUMNS),
             {"advocate_id": "advocates", "referral_id": "referrals"},
         ),
+        # asking well (§13): the people you want to meet, who knows them, the log
+        Kind(
+            "targets",
+            "target",
+            "target",
+            tuple(TARGET_COLUMNS),
+            {"referral_id": "referrals"},
+            "name",
+            match_on=("name", "company"),  # a connections file imported again adds nobody
+        ),
+        Kind(
+            "target_links",
+            "target link",
+            "target_via",
+            tuple(TARGET_LINK_COLUMNS),
+            {"target_id": "targets", "advocate_id": "advocates"},
+            history=True,
+        ),
+        Kind(
+            "notes",
+            "note",
+            "note",
+            tuple(NOTE_COLUMNS),
+            {"advocate_id": "advocates", "referral_id": "referrals", "ask_id": "asks"},
+        ),
     )
 }
 COLUMNS = {name: list(kind.columns) for name, kind in KINDS.items()}
+# Links to a kind that `import all` loads later (a cycle: a target names the referral that
+# reached it, a referral its ask, an ask its target): set once every kind is in.
+DEFERRED = {"asks": "target_id"}
 CHUNK = 2000  # rows read, written or streamed at a time by import and export
 
 
@@ -222,6 +291,10 @@ def ask_row(ask: Any, advocate_name: str | None) -> dict[str, Any]:
         "forced": bool(ask.forced),
         "notes": ask.notes,
         "owner": ask.owner,
+        "target_id": ask.target_id,
+        "event": ask.event,
+        "event_on": iso(ask.event_on) or None,
+        "bring": bool(ask.bring),
     }
 
 
@@ -261,6 +334,7 @@ def followup_row(follow_up: Any, advocate_name: str | None, prospect: str | None
         "outcome": follow_up.outcome,
         "cancelled": bool(follow_up.cancelled),
         "owner": follow_up.owner,
+        "link": follow_up.link,
     }
 
 
@@ -308,4 +382,44 @@ def gift_row(gift: Any, advocate_name: str | None) -> dict[str, Any]:
         "given_on": iso(gift.given_on),
         "notes": gift.notes,
         "owner": gift.owner,
+    }
+
+
+def note_row(note: Any, advocate_name: str | None) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "noted_on": iso(note.noted_on),
+        "advocate_id": note.advocate_id,
+        "advocate": advocate_name,
+        "referral_id": note.referral_id,
+        "ask_id": note.ask_id,
+        "text": note.text,
+        "owner": note.owner,
+    }
+
+
+def target_row(target: Any) -> dict[str, Any]:
+    return {
+        "id": target.id,
+        "name": target.name,
+        "company": target.company,
+        "title": target.title,
+        "url": target.url,
+        "notes": target.notes,
+        "referral_id": target.referral_id,
+        "closed_on": iso(target.closed_on) or None,
+        "dropped_on": iso(target.dropped_on) or None,
+        "owner": target.owner,
+    }
+
+
+def target_link_row(
+    link: Any, target_name: str | None, advocate_name: str | None
+) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "target_id": link.target_id,
+        "target": target_name,
+        "advocate_id": link.advocate_id,
+        "advocate": advocate_name,
     }

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from reftrack.cli import common, completion, deleting, editing
+from reftrack.cli import common, completion, deleting, editing, scripting
 from reftrack.cli.common import (
     BackfillOption,
     EveryoneOption,
@@ -38,11 +38,32 @@ def add(
         str, typer.Argument(help="Who you asked: name or id.", autocompletion=completion.advocates)
     ],
     channel: Annotated[
-        Channel, typer.Option("--channel", help="How you asked.")
-    ] = Channel.in_person,
+        Channel | None,
+        typer.Option("--channel", help="How you asked (default in_person; event with --event)."),
+    ] = None,
     target: Annotated[
         str | None, typer.Option("--target", help="Who or what you asked for, specifically.")
     ] = None,
+    for_: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="The person you asked to meet: a target (name or id, see `target list`).",
+            autocompletion=completion.targets,
+        ),
+    ] = None,
+    event: Annotated[
+        str | None,
+        typer.Option(
+            "--event", help='An invitation to an event, with its date: "Golf day 2026-05-14".'
+        ),
+    ] = None,
+    event_on: Annotated[
+        str | None, typer.Option("--event-on", help="The event's date, if --event has none.")
+    ] = None,
+    bring: Annotated[
+        bool, typer.Option("--bring", help="With --event: you asked them to bring someone.")
+    ] = False,
     on: OnOption = None,
     note: Annotated[str | None, typer.Option("--note", help="Free notes.")] = None,
     force: Annotated[
@@ -57,13 +78,24 @@ def add(
     the last 60 days, scores below 5, became a customer in the last 30 days or complained
     in the last 30 days; --force overrides.
 
-    Example: reftrack ask add anna --channel phone --target "the CFO of Gamma B.V."
+    --for names a target (a person you want to meet): a referral of them reaches it.
+    --event invites them to an event (--bring: with a plus-one); the day after it, a
+    follow-up asks whom they brought. Without --target, --for or --event: a one-line tip.
+
+    Examples: reftrack ask add anna --channel phone --for "Jan Pieters" ;
+    reftrack ask add anna --event "Golf day 2026-05-14" --bring
     """
     from reftrack import render
     from reftrack.records import ASK_COLUMNS, ask_row
-    from reftrack.services import asks, lookup
+    from reftrack.services import asking, asks, lookup
     from reftrack.services.lifecycle import scheduled_text as asks_follow_ups
 
+    how = asking_channel(channel, event=event)
+    invitation = (
+        asking.parse_event(event, event_on=event_on, today=common.today())
+        if event is not None
+        else None
+    )
     with common.write_session() as session:
         common.plan(session, backfill=backfill)
         who = lookup.advocate(session, advocate)
@@ -72,13 +104,18 @@ def add(
             advocate=who,
             on=common.when(on),
             settings=common.settings(),
-            channel=channel,
+            channel=how,
             target=target,
             notes=note,
             force=force,
+            for_target=lookup.target(session, for_) if for_ is not None else None,
+            event=invitation,
+            bring=bring,
         )
         scheduled = asks_follow_ups(session, ask_id=ask.id)
     common.warn_late(session, backfill=backfill)
+    if target is None and for_ is None and event is None:
+        render.message(asking.UNSPECIFIC_TIP)
     if fmt is OutputFormat.table:
         forced = " (forced)" if ask.forced else ""
         render.message(
@@ -87,6 +124,17 @@ def add(
         )
     else:
         render.emit([ask_row(ask, who.name)], ASK_COLUMNS, fmt.value)
+
+
+def asking_channel(channel: Channel | None, *, event: str | None) -> Channel:
+    """The channel of an ask: an invitation is an event's; in person when none is given."""
+    from reftrack.errors import InvalidInputError
+
+    if event is not None and channel not in (None, Channel.event):
+        raise InvalidInputError(f"--event goes with --channel event, not {channel}; leave it out")
+    if channel is None:
+        return Channel.event if event is not None else Channel.in_person
+    return channel
 
 
 @app.command("list")
@@ -163,4 +211,5 @@ def outcome(
 
 
 app.command("edit")(editing.ask_edit)
+app.command("script")(scripting.ask_script)
 deleting.register(app, "ask")

@@ -114,3 +114,14 @@ def follow_ups(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
         LIMIT,
     )
     return [(value, about) for value, about in rows]
+
+
+def targets(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    return _id_or_name(
+        ctx,
+        incomplete,
+        "SELECT CAST(id AS TEXT), name FROM target WHERE closed_on IS NULL "
+        "AND dropped_on IS NULL AND CAST(id AS TEXT) LIKE ? ORDER BY id LIMIT ?",
+        "SELECT name, coalesce(company, '') FROM target WHERE closed_on IS NULL "
+        "AND dropped_on IS NULL AND lower(name) LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?",
+    )

@@ -35,6 +35,9 @@ class Kind(StrEnum):
     events = "events"
     intros = "intros"
     gifts = "gifts"
+    targets = "targets"
+    target_links = "target_links"
+    notes = "notes"
     all = "all"
 
 
@@ -48,7 +51,8 @@ class ExportFormat(StrEnum):
 KindArg = Annotated[
     Kind,
     typer.Argument(
-        help="advocates, asks, referrals, followups, scores, events, intros, gifts, or all."
+        help="advocates, asks, referrals, followups, scores, events, intros, gifts, targets, "
+        "target_links, notes, or all."
     ),
 ]
 
@@ -60,9 +64,10 @@ spreadsheet would run as a formula gets a leading apostrophe; --bom adds the byt
 mark that Excel and LibreOffice need to show accented names right. An .xlsx workbook has
 typed cells: text stays text (leading zeros kept, never a formula), dates are dates,
 money a number with two decimals. `all` writes one file per kind (advocates, asks,
-referrals, followups, scores, events, intros, gifts) into the folder FILE, or with .xlsx
-one workbook with a sheet per kind. `followups --format ics` writes a calendar: open follow-ups, and
-for 30 days the ones done or cancelled, marked cancelled so calendars drop them.
+referrals, followups, scores, events, intros, gifts, targets, target_links, notes) into
+the folder FILE, or with .xlsx one workbook with a sheet per kind. `followups --format ics`
+writes a calendar: open follow-ups, and for 30 days the ones done or cancelled, marked
+cancelled so calendars drop them.
 
 Examples:
 

@@ -120,6 +120,7 @@ def done(
                 on=common.when(on),
                 outcome=outcome,
                 settings=common.settings(),
+                link=link,
             )
     for item, what in zip(found, said, strict=True):
         render.message(f"follow-up #{item.id} done on {item.done_on}: {what}")

@@ -29,6 +29,7 @@ class By(StrEnum):
     advocate = "advocate"
     channel = "channel"
     owner = "owner"
+    specificity = "specificity"
 
 
 NEXT_COLUMNS = [
@@ -160,7 +161,12 @@ def next_(
         charts.gap()
         render.print_table(excluded, EXCLUDED_TABLE, title="Not now", empty="nobody is held back")
     if ranked:
-        render.message('log it: reftrack ask add NAME --channel phone --target "…"')
+        if any("of your targets" in row["reasons"] for row in ranked):
+            render.message(
+                "the words: reftrack ask script NAME --for TARGET; then log it with ask add"
+            )
+        else:
+            render.message('log it: reftrack ask add NAME --channel phone --target "…"')
 
 
 def metrics(
@@ -192,8 +198,11 @@ def metrics(
 
     Dates: ISO, today, -3m, … Definitions: docs/metrics.md (rates are fractions in JSON).
 
+    --by specificity compares asks for a named target (--for), for someone in words
+    (--target) and for nobody.
+
     Examples: reftrack metrics --period quarter --by channel ;
-    reftrack metrics --compare source
+    reftrack metrics --by specificity ; reftrack metrics --compare source
     """
     from reftrack.services import metrics as service
 

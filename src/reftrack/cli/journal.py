@@ -10,7 +10,10 @@ from reftrack.cli import common
 from reftrack.cli.common import FormatOption, OutputFormat, YesOption
 
 LOG_COLUMNS = ["id", "at", "owner", "command", "rows", "undone_at", "undone_by", "changes"]
-RECORD_HELP = "A record: advocate:3, ask:5, referral:12, followup:7 (or an advocate's name)."
+RECORD_HELP = (
+    "A record: advocate:3, ask:5, referral:12, followup:7, note:4, target:2 "
+    "(or an advocate's name)."
+)
 TABLES = {
     "advocate": "advocate",
     "ask": "ask",
@@ -19,6 +22,8 @@ TABLES = {
     "follow_up": "follow_up",
     "score": "nps_score",
     "event": "advocate_event",
+    "note": "note",
+    "target": "target",
 }
 
 

@@ -31,6 +31,9 @@ COMMAND_MODULES = {
     "followup": "followup",
     "intro": "intro",
     "gift": "gift",
+    "target": "target",
+    "note": "note",
+    "proof": "proof",
     "due": "reports",
     "next": "insight",
     "forecast": "forecast",
@@ -47,7 +50,7 @@ COMMAND_MODULES = {
     "doctor": "system",
     "config": "system",
 }
-NOUNS = ("advocate", "ask", "referral", "followup", "intro", "gift")
+NOUNS = ("advocate", "ask", "referral", "followup", "intro", "gift", "target", "note", "proof")
 
 
 class ReftrackGroup(TyperGroup):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from reftrack.cli import common, completion, deleting, editing
+from reftrack.cli import common, completion, deleting, editing, scripting
 from reftrack.cli.common import (
     BackfillOption,
     EveryoneOption,
@@ -84,7 +84,7 @@ def add(
     from reftrack import render
     from reftrack.errors import InvalidInputError
     from reftrack.models import Ask
-    from reftrack.services import lifecycle, lookup, referrals
+    from reftrack.services import asking, lifecycle, lookup, referrals
 
     if ask and organic:
         raise InvalidInputError("--ask and --organic contradict each other; give one")
@@ -116,6 +116,7 @@ def add(
         )
         warnings = referrals.already_known(session, referral=referral)
         todo = lifecycle.referral_todo(session, referral=referral, today=common.today())
+        todo += asking.reached_text(session, referral)
     common.warn_late(session, backfill=backfill)
     if answered is None:
         origin = "organic" if organic or ask else "organic: no recent ask to link"
@@ -180,7 +181,7 @@ def show(referral: ReferralArg, fmt: FormatOption = OutputFormat.table) -> None:
     """
     from reftrack.records import followup_row, referral_row
     from reftrack.render import profile
-    from reftrack.services import followups, lookup, referrals
+    from reftrack.services import followups, lookup, notes, referrals
 
     with common.read_session() as session:
         found = lookup.referral(session, referral)
@@ -190,7 +191,11 @@ def show(referral: ReferralArg, fmt: FormatOption = OutputFormat.table) -> None:
             followup_row(v.follow_up, name, found.prospect)
             for v in followups.views(session, include_done=True, referral=found)
         ]
-    profile.show_referral(row, steps, fmt, currency=common.settings().currency)
+        log = [
+            profile.note_line(n)
+            for n in notes.notes_about(session, referral_ids=[int(found.id or 0)])
+        ]
+    profile.show_referral(row, steps, fmt, currency=common.settings().currency, notes=log)
 
 
 @app.command("move")
@@ -262,4 +267,5 @@ def move(
 
 
 app.command("edit")(editing.referral_edit)
+app.command("kit")(scripting.referral_kit)
 deleting.register(app, "referral")

@@ -32,8 +32,9 @@ def search(
     ] = 50,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Search advocates and prospects by name, company, e-mail, phone or notes (case and
-    accents ignored; a phone number matches however it is spaced).
+    """Search advocates and prospects by name, company, e-mail, phone or notes, targets by
+    name, company or notes, and the notes of `note add` by their text (case and accents
+    ignored; a phone number matches however it is spaced).
 
     Examples: reftrack search 0612345678 ; reftrack search "bakkerij" --format json
     """

@@ -7,10 +7,12 @@ from typing import Annotated, Any
 
 import typer
 
-from reftrack.cli import common
+from reftrack.cli import common, scripting
 from reftrack.cli.common import FormatOption, OutputFormat
 
-config_app = typer.Typer(help="Settings: cadences, guards, currency.", no_args_is_help=True)
+config_app = typer.Typer(
+    help="Settings: cadences, guards, currency; the templates of ask script.", no_args_is_help=True
+)
 
 
 def demo(
@@ -193,6 +195,9 @@ def config_show(fmt: FormatOption = OutputFormat.table) -> None:
 
     rows = settings_rows(common.settings())
     render.emit(rows, ["key", "value", "source"], fmt.value, title=f"config file: {config_path()}")
+
+
+config_app.command("templates")(scripting.config_templates)
 
 
 def register(app: typer.Typer) -> None:

@@ -47,6 +47,8 @@ the same file changes nothing: rows match on id, and advocates also on e-mail
 they are (an empty cell clears the field); other files only fill in and update. The
 follow-up rules do not run. `import all FOLDER` (or `BOOK.xlsx`) restores an `export all`,
 the NPS history (scores) and milestones/complaints (events) included.
+`import targets Connections.csv --preset linkedin` reads people you want to meet
+(Position and URL kept as title and url; `target add NAME --via A` says who knows them).
 
 Files as they come: UTF-8 with or without BOM, cp1252, `,` `;` or tab (sniffed), header
 aliases (Name / First Name + Last Name, E-mail, Company, Phone, ...), a preamble before
@@ -127,9 +129,10 @@ def import_command(
 
     if kind is Kind.all and (preset or mapping):
         raise InvalidInputError("--preset and --map apply to one kind; not to `import all`")
-    if preset and kind is not Kind.advocates:
+    if preset and kind not in (Kind.advocates, Kind.targets):
         raise InvalidInputError(
-            f"--preset reads contacts: use it with `import advocates`, not {kind}"
+            f"--preset reads contacts: use it with `import advocates` or `import targets`, "
+            f"not {kind}"
         )
 
     if sheet is not None and kind is Kind.all:

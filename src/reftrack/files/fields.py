@@ -210,6 +210,10 @@ FIELDS: dict[str, list[Field]] = {
         Field("forced", parse_flag, default=False),
         Field("notes", parse_text),
         Field("owner", parse_line),
+        Field("target_id", parse_id),
+        Field("event", parse_line),
+        _date("event_on"),
+        Field("bring", parse_flag, default=False),
     ],
     "referrals": [
         Field("id", parse_id),
@@ -243,6 +247,7 @@ FIELDS: dict[str, list[Field]] = {
         Field("outcome", parse_text),
         Field("cancelled", parse_flag, default=False),
         Field("owner", parse_line),
+        Field("link", parse_line),
     ],
     "scores": [
         Field("id", parse_id),
@@ -279,7 +284,38 @@ FIELDS: dict[str, list[Field]] = {
         Field("notes", parse_text),
         Field("owner", parse_line),
     ],
+    "targets": [
+        Field("id", parse_id),
+        Field("name", parse_line, required=True),
+        Field("company", parse_line),
+        Field("title", parse_line),
+        Field("url", parse_line),
+        Field("notes", parse_text),
+        Field("referral_id", parse_id),
+        _date("closed_on"),
+        _date("dropped_on"),
+        Field("owner", parse_line),
+    ],
+    "target_links": [
+        Field("id", parse_id),
+        Field("target_id", parse_id, required=True),
+        Field("target", parse_line, column=""),
+        Field("advocate_id", parse_id),
+        Field(ADVOCATE_NAME, parse_line, column=""),
+    ],
+    "notes": [
+        Field("id", parse_id),
+        _date("noted_on", required=True),
+        Field("advocate_id", parse_id),
+        Field(ADVOCATE_NAME, parse_line, column=""),
+        Field("referral_id", parse_id),
+        Field("ask_id", parse_id),
+        Field("text", parse_text, required=True),
+        Field("owner", parse_line),
+    ],
 }
+# the kinds whose every row needs its advocate (by id, or by name beside it)
+NEEDS_ADVOCATE = ("asks", "referrals", "scores", "events", "target_links", "intros", "gifts")
 
 
 def stored_columns(kind: str) -> dict[str, str]:
@@ -290,7 +326,9 @@ def stored_columns(kind: str) -> dict[str, str]:
 def missing_columns(kind: str, present: set[str]) -> list[str]:
     """Required columns the header lacks (advocate_id may be given by name instead)."""
     missing = [f.name for f in FIELDS[kind] if f.required and f.name not in present]
-    needs_advocate = kind in ("asks", "referrals", "scores", "events", "intros", "gifts")
+    needs_advocate = kind in NEEDS_ADVOCATE
+    if kind == "notes" and not present & {*_LINK, ADVOCATE_NAME}:
+        missing.append("advocate_id, referral_id or ask_id")
     if needs_advocate and not present & {"advocate_id", ADVOCATE_NAME}:
         missing.append("advocate_id")
     if kind == "followups" and not present & {*_LINK, ADVOCATE_NAME}:
@@ -344,6 +382,12 @@ def convert(
     unlinked = all(values.get(link) is None for link in _LINK)
     if kind == "followups" and not errors and not advocate_name and unlinked:
         errors.append(("advocate_id", "a follow-up needs an advocate_id, ask_id or referral_id"))
+    about_advocate = values.get("advocate_id") is not None or bool(advocate_name)
+    subjects = about_advocate + sum(values.get(k) is not None for k in ("ask_id", "referral_id"))
+    if kind == "notes" and not errors and subjects != 1:
+        errors.append(
+            ("advocate_id", "a note is about exactly one advocate_id, referral_id or ask_id")
+        )
     return Converted(values, blanks, advocate_name, errors)
 
 

@@ -92,6 +92,17 @@ _TARGETS: dict[str, dict[str, str]] = {
     "events": {"notes": "note"},
     "intros": {"notes": "notes"},
     "gifts": {"notes": "notes"},
+    "targets": {
+        "name": "name",
+        FIRST: FIRST,
+        LAST: LAST,
+        "company": "company",
+        "title": "title",
+        "url": "url",
+        "notes": "notes",
+    },
+    "target_links": {},
+    "notes": {"notes": "text"},
 }
 NAME_FIELD = {name: kind.name_field for name, kind in KINDS.items() if kind.name_field}
 
@@ -280,7 +291,7 @@ def plan(
         target: str | None
         if key in mapping:
             target, rank = mapping[key], 0
-        elif key in preset_columns:
+        elif key in preset_columns and preset_columns[key] in fields_of(kind):
             target = preset_columns[key]
             rank = 1 + list(preset_columns).index(key)
         elif key in aliases:

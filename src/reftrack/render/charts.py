@@ -190,6 +190,11 @@ def metrics_pairs(data: Mapping[str, Any], currency: str) -> list[tuple[str, str
         ("overdue now", str(data["overdue"])),
         ("NPS", score),
         ("promoters asked", pct(data["promoters_asked"])),
+        (
+            "specific asks",
+            f"{data['asks_with_target']}  ({pct(data['ask_yield_with_target'])} yield)",
+        ),
+        ("promises kept", f"{data['promises_kept']} of {data['promises']}"),
         *_giving_pairs(data, currency),
     ]
 

@@ -39,6 +39,8 @@ def show(
         {"id": e.id, "kind": e.kind, "happened_on": e.happened_on.isoformat(), "note": e.note}
         for e in profile.events
     ]
+    log = [note_line(n) for n in profile.notes]
+    known = [{"id": t.id, "name": t.name, "company": t.company} for t in profile.targets]
     if fmt is OutputFormat.csv:  # the record itself; its history: --format json
         render.emit([advocate_row(advocate)], ADVOCATE_COLUMNS, "csv")
         return
@@ -52,6 +54,8 @@ def show(
                 "referrals": referrals,
                 "open_follow_ups": follow_ups,
                 **(_given_json(given) if given is not None else {}),
+                "notes": log,
+                "targets": known,
             }
         )
         return
@@ -85,6 +89,12 @@ def show(
             ("notes", advocate.notes),
             ("referrals", f"{len(referrals)} ({display_money(won, currency)} won)"),
             *(_given_details(advocate, given, currency) if given is not None else []),
+            (
+                "knows",
+                "; ".join(
+                    t.name + (f" ({t.company})" if t.company else "") for t in profile.targets
+                ),
+            ),
         ]
     )
     _section("NPS history", scores, [("scored_on", "date"), ("score", "score")])
@@ -123,6 +133,7 @@ def show(
     )
     if given is not None:
         _given_sections(given)
+    _section("Notes", log, NOTE_SECTION)
 
 
 def _given_json(given: GivenBack) -> dict[str, Any]:
@@ -176,8 +187,27 @@ def _given_sections(given: GivenBack) -> None:
         )
 
 
+NOTE_SECTION = [("noted_on", "date"), ("about", "about"), ("text", "note")]
+
+
+def note_line(note: Any) -> dict[str, Any]:
+    """One line of the interaction log, as `show` lists it."""
+    if note.ask_id is not None:
+        about = f"ask #{note.ask_id}"
+    elif note.referral_id is not None:
+        about = f"referral #{note.referral_id}"
+    else:
+        about = ""
+    return {"id": note.id, "noted_on": note.noted_on.isoformat(), "about": about, "text": note.text}
+
+
 def show_referral(
-    row: dict[str, Any], steps: list[dict[str, Any]], fmt: OutputFormat, *, currency: str
+    row: dict[str, Any],
+    steps: list[dict[str, Any]],
+    fmt: OutputFormat,
+    *,
+    currency: str,
+    notes: list[dict[str, Any]] | None = None,
 ) -> None:
     """`referral show`: laid out as `advocate show` (details, then its follow-ups)."""
     from reftrack.money import display_money
@@ -187,7 +217,7 @@ def show_referral(
         render.emit([row], REFERRAL_COLUMNS, "csv")
         return
     if fmt is not OutputFormat.table:
-        render.write_object({"referral": row, "follow_ups": steps})
+        render.write_object({"referral": row, "follow_ups": steps, "notes": notes or []})
         return
     from reftrack.money import parse_money
 
@@ -221,3 +251,4 @@ def show_referral(
             ("outcome", "outcome"),
         ],
     )
+    _section("Notes", notes or [], NOTE_SECTION)

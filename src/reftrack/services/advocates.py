@@ -22,6 +22,7 @@ from reftrack.models import (
     utcnow,
 )
 from reftrack.names import fold
+from reftrack.services import notes, targets
 from reftrack.services.lookup import escape_like, folded
 
 
@@ -287,4 +288,6 @@ def profile(session: Session, *, advocate: Advocate) -> Profile:
         open_follow_ups=list(follow_ups),
         referred_by=origin,
         referrer_name=referrer.name if referrer else None,
+        notes=notes.of_advocate(session, advocate),
+        targets=targets.known_by(session, advocate_id=int(advocate.id or 0)),
     )

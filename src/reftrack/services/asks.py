@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 from reftrack.config import Settings
 from reftrack.enums import Alternative, Channel, Outcome
 from reftrack.errors import InvalidInputError, RuleRefusedError
-from reftrack.models import Advocate, Ask, id_of, utcnow
-from reftrack.services import guards, rules
+from reftrack.models import Advocate, Ask, Target, id_of, utcnow
+from reftrack.services import asking, guards, rules, targets
 
 
 def add_ask(
@@ -23,8 +23,26 @@ def add_ask(
     target: str | None = None,
     notes: str | None = None,
     force: bool = False,
+    for_target: Target | None = None,
+    event: tuple[str, date] | None = None,
+    bring: bool = False,
 ) -> Ask:
-    """Log an ask; refuse a pushy or badly timed one unless forced (and record that)."""
+    """Log an ask; refuse a pushy or badly timed one unless forced (and record that).
+
+    ``for_target``: the ask names a person you want to meet (its free-text target is their
+    name unless given); ``event``: (name, date) of an invitation, ``bring`` with a plus-one.
+    """
+    if bring and event is None:
+        raise InvalidInputError('--bring goes with --event: --event "Golf day 2026-05-14" --bring')
+    if event is not None and event[1] < on:
+        raise InvalidInputError(
+            f"the event ({event[1]}) is before the invitation ({on}); check --event or --on"
+        )
+    if for_target is not None and not targets.is_open(for_target):
+        raise InvalidInputError(
+            f"target #{for_target.id} {for_target.name} is {targets.state_of(for_target)}; "
+            "ask for an open one (reftrack target list --open)"
+        )
     refusals = guards.ask_refusals(session, advocate=advocate, on=on, settings=settings)
     if refusals and not force:
         reasons = "; ".join(r.reason for r in refusals)
@@ -43,10 +61,17 @@ def add_ask(
         target=(target or "").strip() or None,
         notes=notes,
         forced=bool(refusals),
+        target_id=for_target.id if for_target else None,
+        event=event[0] if event else None,
+        event_on=event[1] if event else None,
+        bring=bring,
     )
+    if for_target is not None and ask.target is None:
+        ask.target = targets.label(for_target)
     session.add(ask)
     session.flush()
     rules.ask_logged(session, ask=ask, settings=settings)
+    asking.ask_logged(session, ask=ask, advocate_name=advocate.name)
     return ask
 
 

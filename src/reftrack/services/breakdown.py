@@ -1,4 +1,4 @@
-"""`metrics --by month|advocate|channel|owner`: asks, referrals, won, won value and ask
+"""`metrics --by month|advocate|channel|owner|specificity`: asks, referrals, won, won value and ask
 yield per key, from a few GROUP BY queries."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
 from reftrack.errors import InvalidInputError
@@ -22,7 +22,7 @@ from reftrack.services.aggregates import (
     rate,
 )
 
-BREAKDOWNS = ("month", "advocate", "channel", "owner")
+BREAKDOWNS = ("month", "advocate", "channel", "owner", "specificity")
 UNOWNED = "(no owner)"  # the key, by owner, of records logged before owners existed
 ORGANIC = "organic"  # the channel of a referral that came without an ask
 BREAKDOWN_COLUMNS = ["key", "asks", "referrals", "won", "won_value", "ask_yield"]
@@ -66,14 +66,31 @@ def _dimension(session: Session, by: str, date_column: Any, advocate_column: Any
     if by == "owner":
         table = getattr(date_column, "expression", date_column).table
         return func.coalesce(table.c.owner, UNOWNED)
+    if by == "specificity":
+        return specificity_of()
     return func.coalesce(col(Ask.channel), ORGANIC)
+
+
+# `--by specificity`: what the ask named (seeds: "one or two people", a named target)
+NAMED, FREE_TEXT, UNNAMED = "named target", "free-text target", "no target"
+
+
+def specificity_of() -> Any:
+    """An ask's key: a target record (--for), words (--target), or nobody; organic for a
+    referral without an ask."""
+    return case(
+        (col(Ask.id).is_(None), ORGANIC),
+        (col(Ask.target_id).is_not(None), NAMED),
+        (col(Ask.target).is_not(None), FREE_TEXT),
+        else_=UNNAMED,
+    )
 
 
 def _with_channel(query: Any, by: str) -> Any:
     """Referrals, with their ask joined only when the key is its channel (one referral has at
     most one ask): by month the counts then come from the date index alone, ~10x faster."""
     query = query.select_from(Referral)
-    if by == "channel":
+    if by in ("channel", "specificity"):
         query = query.outerjoin(Ask, col(Ask.id) == col(Referral.ask_id))
     return query
 

@@ -14,6 +14,7 @@ from reftrack.enums import Alternative, Channel, EventKind, Outcome, Source, Sta
 from reftrack.errors import RuleRefusedError
 from reftrack.models import Advocate, Ask, FollowUp, Referral
 from reftrack.services import advocates, asks, demo_giving, followups, referrals
+from reftrack.services.demo_asking import add_asking_well
 
 PEOPLE = [
     ("Anna de Vries", "Bakkerij De Vries"),
@@ -222,6 +223,7 @@ def build_demo(session: Session, *, today: date, settings: Settings, seed: int =
             )
     demo_giving.give_back(session, rng, today=today, settings=settings)
     _work_off_the_past(session, rng, today=today, settings=settings)
+    add_asking_well(session, people, today=today, settings=settings, counts=counts)
     open_count = len(session.exec(select(FollowUp.id).where(col(FollowUp.done_on).is_(None))).all())
     return DemoSummary(
         advocates=len(session.exec(select(Advocate.id)).all()),

@@ -45,12 +45,21 @@ def add_follow_up(
 
 
 def mark_done(
-    session: Session, *, follow_up: FollowUp, on: date, outcome: str | None, settings: Settings
+    session: Session,
+    *,
+    follow_up: FollowUp,
+    on: date,
+    outcome: str | None,
+    settings: Settings,
+    link: str | None = None,
 ) -> FollowUp:
+    """Done on ``on``; ``link``: where what it collected was published (`proof list`)."""
     if follow_up.done_on is not None:
         raise InvalidInputError(
             f"follow-up #{follow_up.id} was already done on {follow_up.done_on}"
         )
+    if link is not None:
+        follow_up.link = link.strip()
     rules.follow_up_done(session, follow_up=follow_up, on=on, outcome=outcome, settings=settings)
     return follow_up
 

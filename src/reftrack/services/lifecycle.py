@@ -122,6 +122,7 @@ def scheduled_text(session: Session, *, ask_id: int | None) -> str:
         FollowUpKind.circle_back: "circle back",
         FollowUpKind.check_promise: "check the promise",
         FollowUpKind.collect: "collect it",
+        FollowUpKind.event_check: "after the event",
     }
     parts = [f"{words.get(FollowUpKind(f.kind), f.kind)} {f.due_on}" for f in rows]
     return f"; {', '.join(parts)}" if parts else ""

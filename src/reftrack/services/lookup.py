@@ -15,10 +15,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from reftrack.errors import AmbiguousError, InvalidInputError, NotFoundError
-from reftrack.models import Advocate, Ask, FollowUp, Referral
+from reftrack.models import Advocate, Ask, FollowUp, Referral, Target
 from reftrack.names import ACCENTED, PLAIN, escape_like, fold, rank
 
-T = TypeVar("T", Advocate, Referral)
+T = TypeVar("T", Advocate, Referral, Target)
 
 _LIST_AT_MOST = 8
 _SUGGEST_FROM_AT_MOST = 20_000
@@ -44,6 +44,9 @@ def _describe(record: Any) -> str:
         return f"#{record.id} {record.name}{extra}"
     if isinstance(record, Referral):
         return f"#{record.id} {record.prospect} (received {record.received_on})"
+    if isinstance(record, Target):
+        extra = f" ({record.company})" if record.company else ""
+        return f"#{record.id} {record.name}{extra}"
     return f"#{record.id}"
 
 
@@ -122,6 +125,10 @@ def referral(session: Session, ref: str) -> Referral:
     return _resolve_named(
         session, Referral, col(Referral.prospect), ref, "referral", "reftrack referral list"
     )
+
+
+def target(session: Session, ref: str) -> Target:
+    return _resolve_named(session, Target, col(Target.name), ref, "target", "reftrack target list")
 
 
 def _by_id(session: Session, model: Any, ref: str, noun: str, hint: str) -> Any:

@@ -16,8 +16,10 @@ from reftrack.models import (
     FollowUp,
     Gift,
     Intro,
+    Note,
     NpsScore,
     Referral,
+    TargetVia,
     utcnow,
 )
 from reftrack.services.advocates import normalise_tags
@@ -32,6 +34,8 @@ MOVED = (
     ("events", AdvocateEvent),
     ("introductions", Intro),
     ("gifts", Gift),
+    ("notes", Note),
+    ("target links", TargetVia),
 )
 
 
@@ -75,6 +79,16 @@ def plan(session: Session, *, keep: Advocate, duplicate: Advocate) -> Merge:
 
 def carry_out(session: Session, merge: Merge) -> None:
     keep, duplicate = merge.keep, merge.duplicate
+    known = {
+        v.target_id for v in session.exec(select(TargetVia).where(TargetVia.advocate_id == keep.id))
+    }
+    for link in merge.moved.get("target links", []):
+        if link.target_id in known:  # both knew the target: one link is enough
+            session.delete(link)
+    session.flush()
+    merge.moved["target links"] = [
+        v for v in merge.moved.get("target links", []) if v.target_id not in known
+    ]
     for rows in merge.moved.values():
         for row in rows:
             row.advocate_id = keep.id

@@ -31,6 +31,7 @@ from reftrack.services.aggregates import (
     period_filters,
     rate,
 )
+from reftrack.services.asking_metrics import AskingCounts, asking_counts
 from reftrack.services.breakdown import BREAKDOWN_COLUMNS, BREAKDOWNS, BreakdownRow, breakdown
 
 __all__ = ["BREAKDOWNS", "BREAKDOWN_COLUMNS", "BreakdownRow", "Metrics", "breakdown", "compute"]
@@ -87,6 +88,7 @@ class Metrics:
     promoters_asked_count: int
     breakdown: list[BreakdownRow] = field(default_factory=list)
     giving: dict[str, Any] = field(default_factory=dict)  # services/giving_metrics.py
+    asking: AskingCounts = field(default_factory=AskingCounts)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract: every key of §6, rates as fractions, money as a decimal string."""
@@ -115,6 +117,7 @@ class Metrics:
             "nps": self.nps.as_dict(),
             "promoters_asked": rate(self.promoters_asked_count, self.nps.promoters),
             **self.giving,
+            **self.asking.as_dict(),
         }
 
 
@@ -289,4 +292,5 @@ def compute(
         giving=giving_metrics.compute(
             session, since=since, until=until, won=won, stale_days=nps_stale_days
         ),
+        asking=asking_counts(session, since=since, until=until),
     )

@@ -13,7 +13,7 @@ from reftrack.errors import InvalidInputError
 from reftrack.models import Advocate, Ask, Referral, id_of, utcnow
 from reftrack.names import fold
 from reftrack.services import advocates as advocate_service
-from reftrack.services import corrections, rules
+from reftrack.services import asking, corrections, rules
 from reftrack.services.lookup import folded
 
 
@@ -50,6 +50,7 @@ def add_referral(
     session.add(referral)
     session.flush()
     rules.referral_logged(session, referral=referral, ask=ask, settings=settings)
+    asking.referral_logged(session, referral=referral, ask=ask)
     return referral
 
 

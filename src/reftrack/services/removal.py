@@ -25,7 +25,7 @@ from reftrack.models import (
     NpsScore,
     Referral,
 )
-from reftrack.services import rules
+from reftrack.services import notes, rules, targets
 from reftrack.services.followups import contact_guard
 
 
@@ -51,6 +51,9 @@ class Removal:
 def plan_referral(session: Session, referral: Referral) -> Removal:
     removal = Removal(referral, f"referral #{referral.id} {referral.prospect}")
     removal.goes["follow-ups"] = rules.follow_ups_where(session, referral_id=referral.id)
+    removal.goes["notes"] = notes.notes_about(session, referral_ids=[int(referral.id or 0)])
+    for target in targets.reached_by(session, referral):
+        removal.unlinked.append(f"target #{target.id} {target.name} is open again")
     brought = session.exec(select(Advocate).where(Advocate.referred_by == referral.id)).all()
     for advocate in brought:
         removal.unlinked.append(
@@ -68,6 +71,7 @@ def _gifts_for(session: Session, referral: Referral) -> list[Gift]:
 def plan_ask(session: Session, ask: Ask) -> Removal:
     removal = Removal(ask, f"ask #{ask.id} ({ask.asked_on})")
     removal.goes["follow-ups"] = rules.follow_ups_where(session, ask_id=ask.id)
+    removal.goes["notes"] = notes.notes_about(session, ask_ids=[int(ask.id or 0)])
     for referral in session.exec(select(Referral).where(Referral.ask_id == ask.id)).all():
         removal.unlinked.append(f"referral #{referral.id} {referral.prospect} stays, as organic")
     return removal
@@ -89,6 +93,8 @@ def plan_advocate(session: Session, advocate: Advocate) -> Removal:
         session.exec(select(Intro).where(Intro.advocate_id == advocate.id))
     )
     removal.goes["gifts"] = list(session.exec(select(Gift).where(Gift.advocate_id == advocate.id)))
+    removal.goes["notes"] = notes.of_advocate(session, advocate)  # theirs, their asks', referrals
+    removal.goes["target links"] = targets.via_rows(session, advocate_id=int(advocate.id or 0))
     for referral in referrals:
         for other in plan_referral(session, referral).unlinked:
             if other.startswith("gift #"):  # the advocate's own gifts go with them
@@ -106,6 +112,9 @@ def plan_follow_up(session: Session, follow_up: FollowUp) -> Removal:
 def _delete_referral(session: Session, referral: Referral) -> None:
     for follow_up in rules.follow_ups_where(session, referral_id=referral.id):
         session.delete(follow_up)
+    for note in notes.notes_about(session, referral_ids=[int(referral.id or 0)]):
+        session.delete(note)
+    targets.reopen_for(session, referral=referral)
     for advocate in session.exec(select(Advocate).where(Advocate.referred_by == referral.id)):
         advocate.referred_by = None
         rules.touch(session, advocate)
@@ -121,6 +130,8 @@ def _delete_referral(session: Session, referral: Referral) -> None:
 def _delete_ask(session: Session, ask: Ask) -> None:
     for follow_up in rules.follow_ups_where(session, ask_id=ask.id):
         session.delete(follow_up)
+    for note in notes.notes_about(session, ask_ids=[int(ask.id or 0)]):
+        session.delete(note)
     for referral in session.exec(select(Referral).where(Referral.ask_id == ask.id)):
         referral.ask_id = None
         rules.touch(session, referral)
@@ -141,7 +152,15 @@ def carry_out(session: Session, removal: Removal) -> None:
         session.flush()
         for ask in removal.goes["asks"]:
             _delete_ask(session, ask)
-        for noun in ("follow-ups", "scores", "events", "introductions", "gifts"):
+        for noun in (
+            "follow-ups",
+            "scores",
+            "events",
+            "introductions",
+            "gifts",
+            "notes",
+            "target links",
+        ):
             for row in removal.goes[noun]:
                 if session.get(type(row), row.id) is not None:
                     session.delete(row)

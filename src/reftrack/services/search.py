@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from reftrack.errors import InvalidInputError
 from reftrack.models import Advocate, Referral
 from reftrack.names import digits, fold
+from reftrack.services import search_log
 from reftrack.services.lookup import escape_like, folded
 
 FIELDS = ("name", "company", "email", "phone", "notes")
@@ -20,7 +21,7 @@ FIELDS = ("name", "company", "email", "phone", "notes")
 
 @dataclass
 class Hit:
-    kind: str  # advocate or prospect
+    kind: str  # advocate, prospect, target or note
     id: int
     name: str
     company: str | None
@@ -92,6 +93,11 @@ def search(session: Session, text: str, *, limit: int) -> list[Hit]:
                     _detail(session, kind, record),
                 )
             )
+    for found in (
+        search_log.target_hits(session, key=key, pattern=pattern, limit=limit),
+        search_log.note_hits(session, pattern=pattern, limit=limit),
+    ):
+        hits += [Hit(email=None, phone=None, **hit) for hit in found]
     return hits[:limit]
 
 

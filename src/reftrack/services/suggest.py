@@ -27,6 +27,7 @@ from reftrack.services.guards import (
     eligible_from,
     guard_refusals,
 )
+from reftrack.services.targets import open_targets_known
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Weights:
     stale_score: int = 20  # scored over settings.stale_score_days ago: below fresh scores
     connection: int = 10  # no customer_since and no score: a contact, not a customer
     gave_recently: int = 10  # you gave them an introduction recently (services/reciprocity.py)
+    knows_target: int = 30  # knows one of your open targets: a named ask is ready to make
 
 
 WEIGHTS = Weights()
@@ -89,8 +91,10 @@ def score_of(
     settings: Settings,
     weights: Weights = WEIGHTS,
     given: reciprocity.GiveFacts | None = None,
+    targets: list[str] | None = None,
 ) -> tuple[int, list[str]]:
-    """The score of an askable advocate and the reasons, strongest first."""
+    """The score of an askable advocate and the reasons, strongest first; ``targets``: the
+    open targets they know ("Jan Pieters (Omega)")."""
     segment = segment_of(row.nps)
     scored_on = getattr(row, "nps_on", None)
     stale = (
@@ -116,7 +120,8 @@ def score_of(
     if segment in _FLOOR and not stale:
         points += weights.per_nps_point * (row.nps - _FLOOR[segment])
     milestone = row.last_milestone_on
-    if milestone is not None and 0 <= (on - milestone).days <= settings.milestone_boost_days:
+    boosted = milestone is not None and 0 <= (on - milestone).days <= settings.milestone_boost_days
+    if milestone is not None and boosted:
         ago = (on - milestone).days
         points += weights.milestone
         when = "today" if ago == 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
@@ -128,6 +133,11 @@ def score_of(
     lift, said = reciprocity.lift(given, on=on, settings=settings, points=weights.gave_recently)
     points += lift
     reasons.extend(said)
+    if targets:
+        points += weights.knows_target
+        count = "1 of your targets" if len(targets) == 1 else f"{len(targets)} of your targets"
+        # after the milestone (stronger), before the segment: the ask to make
+        reasons.insert(1 if boosted else 0, f"knows {count}: {', '.join(targets)}")
     reasons.append(f"last asked {row.last_asked_on}" if row.last_asked_on else "never asked")
     return points, reasons
 
@@ -231,9 +241,15 @@ def suggest(
     ranked: list[Candidate] = []
     excluded: list[Candidate] = []
     giving = reciprocity.facts(session, on=on, settings=settings)
+    known = open_targets_known(session)  # advocate id → the open targets they know
     for row in _rows(session, on=on, settings=settings):
         score, reasons = score_of(
-            row, on=on, settings=settings, weights=weights, given=giving.get(row.id)
+            row,
+            on=on,
+            settings=settings,
+            weights=weights,
+            given=giving.get(row.id),
+            targets=known.get(row.id),
         )
         refusals = _refusals_for_next(row, on=on, settings=settings)
         if refusals:

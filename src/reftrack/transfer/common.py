@@ -77,8 +77,12 @@ class ImportContext:
     # --new-ids (merging into a database with records of its own): every record gets a new
     # id; these map the file's ask and referral ids to the new ones, so links follow.
     new_ids: bool = False
-    moved: dict[str, dict[int, int]] = field(default_factory=lambda: {"asks": {}, "referrals": {}})
+    moved: dict[str, dict[int, int]] = field(
+        default_factory=lambda: {"asks": {}, "referrals": {}, "targets": {}}
+    )
     deferred: list[tuple[str, int, int | None]] = field(default_factory=list)
+    # asks' targets in `import all` (records.DEFERRED): (where, ask id, target id)
+    deferred_targets: list[tuple[str, int, int]] = field(default_factory=list)
     # an advocate's new NPS is also a row of its history, unless the file brings the history
     # itself (`import all` of a folder with scores.csv)
     derive_scores: bool = True

@@ -39,7 +39,7 @@ def _export_query(kind: str) -> Any:
     advocate = table_of("advocates")
     table = table_of(kind)
     columns: list[Any] = [c for c in table.c if c.name not in ("created_at", "updated_at")]
-    if kind == "advocates":
+    if kind == "advocates" or kind == "targets":
         return select(*columns).order_by(table.c.id)
     joined = table.outerjoin(advocate, advocate.c.id == table.c.advocate_id)
     columns.append(advocate.c.name.label("advocate_name"))
@@ -47,6 +47,10 @@ def _export_query(kind: str) -> Any:
         referral = table_of("referrals")
         joined = joined.outerjoin(referral, referral.c.id == table.c.referral_id)
         columns.append(referral.c.prospect.label("referral_prospect"))
+    if kind == "target_links":
+        target = table_of("targets")
+        joined = joined.outerjoin(target, target.c.id == table.c.target_id)
+        columns.append(target.c.name.label("target_name"))
     return select(*columns).select_from(joined).order_by(table.c.id)
 
 
@@ -75,6 +79,12 @@ def export_rows(connection: Connection, *, kind: str) -> Iterator[dict[str, Any]
             yield records.intro_row(row, row.advocate_name)
         elif kind == "gifts":
             yield records.gift_row(row, row.advocate_name)
+        elif kind == "targets":
+            yield records.target_row(row)
+        elif kind == "target_links":
+            yield records.target_link_row(row, row.target_name, row.advocate_name)
+        elif kind == "notes":
+            yield records.note_row(row, row.advocate_name)
         else:
             yield records.followup_row(row, row.advocate_name, row.referral_prospect)
 

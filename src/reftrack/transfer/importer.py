@@ -16,11 +16,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from reftrack import records
 from reftrack.db_security import ADMIN_ROLE, check
 from reftrack.errors import NotYoursError
 from reftrack.files import tables
 from reftrack.models import utcnow
-from reftrack.records import CHUNK
+from reftrack.records import CHUNK, DEFERRED
 from reftrack.transfer import links
 from reftrack.transfer.common import Action
 from reftrack.transfer.fast.lane import FastLane
@@ -40,6 +41,12 @@ def _label(kind: str, state: Mapping[str, Any]) -> str:
             f"advocate #{state.get('advocate_id')}: {state.get('score')} on "
             f"{state.get('scored_on')}"
         )
+    if kind == "targets":
+        return str(state.get("name"))
+    if kind == "target_links":
+        return f"advocate #{state.get('advocate_id')} knows target #{state.get('target_id')}"
+    if kind == "notes":
+        return f"note of {state.get('noted_on')}"
     if kind == "events":
         return (
             f"advocate #{state.get('advocate_id')}: {state.get('kind')} on "
@@ -127,9 +134,10 @@ class Importer(ImportState):
         """The ids of the scores or events that rows without an id say again."""
         assert self.history_keys is not None
         unnumbered = [r for r in rows if r.values.get("id") is None or self.context.new_ids]
-        advocates = {r.values.get("advocate_id") for r in unnumbered} - {None}
+        by = "name" if "advocate_id" not in self.table.c else "advocate_id"  # targets: by name
+        advocates = {r.values.get(by) for r in unnumbered} - {None}
         if advocates:
-            column = self.table.c.advocate_id
+            column = self.table.c[by]
             query = select(self.table).where(column.in_(advocates)).order_by(self.table.c.id)
             for row in self.connection.execute(query):
                 self.history_keys.setdefault(_history_key(self.kind, row._mapping), row.id)
@@ -150,6 +158,7 @@ class Importer(ImportState):
                 incoming = {**record.blanks, **incoming}
             file_id = incoming.pop("id", None)
             referred = self._defer(incoming)
+            wants = self._defer_target(incoming)
             if file_id is not None and target is not None:
                 self.claimed.add(target)
             if target is None:
@@ -182,10 +191,14 @@ class Importer(ImportState):
                     self.history_keys.setdefault(_history_key(self.kind, new), target)
                 if file_id is not None:
                     self.claimed.add(target)
+                if wants is not None:
+                    self.context.deferred_targets.append((record.where, target, wants))
                 self._done(record, "insert", new, list(incoming), referred, scores)
                 continue
             if file_id is not None and file_id != target and self.kind == "advocates":
                 self.context.remap[file_id] = target
+            elif file_id is not None and self.context.new_ids and self.kind == "targets":
+                self.context.moved[self.kind][file_id] = target  # matched on name + company
             current = state[target]
             changed = [k for k, v in incoming.items() if current.get(k) != v]
             if self.kind == "advocates" and "nps" in changed and not self.canonical:
@@ -206,6 +219,8 @@ class Importer(ImportState):
                 current["updated_at"] = now
             if changed and target not in inserts:
                 updates[target] = current
+            if wants is not None and wants != current.get("target_id"):
+                self.context.deferred_targets.append((record.where, target, wants))
             self._done(record, "update" if changed else "skip", current, changed, referred, scores)
         self._write(inserts, updates, scores)
         journal = self.context.journal
@@ -254,6 +269,14 @@ class Importer(ImportState):
             return None
         value: int | None = incoming.pop("referred_by")
         return value if value is not None else False
+
+    def _defer_target(self, incoming: dict[str, Any]) -> int | None:
+        """``import all``: an ask's target is linked once the targets are in."""
+        column = DEFERRED.get(self.kind)
+        if column is None or not self.context.defer_referred_by or column not in incoming:
+            return None
+        value: int | None = incoming.pop(column)
+        return value
 
     def _done(
         self,
@@ -312,11 +335,13 @@ class Importer(ImportState):
 HISTORY_KEY = {
     "scores": ("advocate_id", "score", "scored_on"),
     "events": ("advocate_id", "kind", "happened_on", "note"),
+    "target_links": ("target_id", "advocate_id"),
 }
 
 
 def _history_key(kind: str, values: Mapping[Any, Any]) -> tuple[Any, ...]:
-    return tuple(values.get(column) for column in HISTORY_KEY[kind])
+    columns = HISTORY_KEY.get(kind) or records.KINDS[kind].match_on
+    return tuple(values.get(column) for column in columns)
 
 
 def _keys_of(rows: list[tables.Record]) -> Iterator[tuple[Key | None, str | None]]:

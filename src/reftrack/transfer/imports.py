@@ -26,7 +26,7 @@ from reftrack.transfer.common import (
     table_of_scores,
 )
 from reftrack.transfer.importer import Importer
-from reftrack.transfer.links import link_referrers
+from reftrack.transfer.links import link_referrers, link_targets
 
 
 def _sync_sequences(connection: Connection, kinds: Iterable[str]) -> None:
@@ -93,6 +93,9 @@ def import_tables(
         reports.append(report)
     if context.deferred:
         link_referrers(connection, context, reports[0])
+    if context.deferred_targets:
+        asks = next(r for r in reports if r.kind == "asks")
+        link_targets(connection, context, asks)
     _sync_sequences(connection, tables)
     if context.journal is not None and context.derive_scores:
         # the scores' history is written without ids: under the write lock the new ones

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from reftrack.db_security import check
 from reftrack.files import tables
 from reftrack.journal.record import Collector
-from reftrack.records import CHUNK
+from reftrack.records import CHUNK, DEFERRED
 from reftrack.transfer.common import (
     HINT,
     LINKS,
@@ -33,7 +33,7 @@ def resolve_advocates(
     rows: list[tables.Record],
 ) -> list[tables.Record]:
     """advocate_id from the file (renumbered by ``import all``), else by the name beside it."""
-    if kind == "advocates":
+    if "advocate_id" not in LINKS[kind]:  # advocates themselves; targets
         return rows
     wanted = {
         r.advocate_name.casefold()
@@ -70,7 +70,7 @@ def resolve_advocates(
                 )
                 continue
             record.values["advocate_id"] = ids[0]
-        elif kind != "followups":
+        elif kind not in ("followups", "notes"):  # (those may be about something else)
             report.fail(
                 [
                     tables.RowError(
@@ -94,7 +94,8 @@ def follow_moved_links(
         errors = []
         for column, linked in LINKS[kind].items():
             given = record.values.get(column)
-            deferred = column == "referred_by" and context.defer_referred_by
+            later = ("referred_by", DEFERRED.get(kind))  # (linked once every kind is in)
+            deferred = column in later and context.defer_referred_by
             if given is None or linked not in context.moved or deferred:
                 continue  # (a deferred referred_by follows in link_referrers)
             if given not in context.moved[linked]:
@@ -126,6 +127,7 @@ def check_links(
     links = dict(LINKS[kind])
     if context.defer_referred_by:
         links.pop("referred_by", None)
+        links.pop(DEFERRED.get(kind, ""), None)
     missing: set[tuple[str, int]] = set()
     for column, linked in links.items():
         ids = {r.values[column] for r in rows if r.values.get(column) is not None}
@@ -215,3 +217,41 @@ def _journal_links(
             {"referred_by": was.get(row["b_id"])},
             {"referred_by": row["referred_by"]},
         )
+
+
+def link_targets(connection: Connection, context: ImportContext, report: ImportReport) -> None:
+    """Set ask.target_id once the targets are in (``import all``), as ``link_referrers``
+    does for advocates: checked, journaled, only your own asks on a team database."""
+    moved = context.moved["targets"] if context.new_ids else {}
+    target, ask = table_of("targets"), table_of("asks")
+    for chunk in chunks(context.deferred_targets, CHUNK):
+        wanted = {moved.get(t, t) for _, _, t in chunk}
+        found = set(
+            connection.execute(select(target.c.id).where(target.c.id.in_(wanted))).scalars()
+        )
+        rows = []
+        for where, ask_id, target_id in chunk:
+            now = moved.get(target_id, target_id)
+            if now not in found:
+                report.fail(
+                    [tables.RowError(where, "target_id", f"there is no target #{target_id}")]
+                )
+            else:
+                rows.append({"b_id": ask_id, "target_id": now})
+        if not rows:
+            continue
+        if context.identity is not None:
+            query = select(ask.c.id, ask.c.owner).where(ask.c.id.in_([r["b_id"] for r in rows]))
+            for ask_id, owner in connection.execute(query):
+                check(context.identity, ask.name, ask_id, owner)
+        if context.journal is not None:
+            query = select(ask.c.id, ask.c.target_id).where(ask.c.id.in_([r["b_id"] for r in rows]))
+            was = dict(connection.execute(query).all())
+            for row in rows:
+                context.journal.updated(
+                    ask.name,
+                    row["b_id"],
+                    {"target_id": was.get(row["b_id"])},
+                    {"target_id": row["target_id"]},
+                )
+        connection.execute(ask.update().where(ask.c.id == bindparam("b_id")), rows)

@@ -34,7 +34,8 @@ class ImportState:
         self.table = table_of(kind)
         self.history = records.KINDS[kind].history  # no owner, no updated_at
         # an advocate's history matches on what it says when the row has no id of its own
-        self.history_keys: dict[tuple[Any, ...], int] | None = {} if self.history else None
+        matched = self.history or bool(records.KINDS[kind].match_on)
+        self.history_keys: dict[tuple[Any, ...], int] | None = {} if matched else None
         self.canonical = canonical
         self.has_owner_column = has_owner_column  # then a blank owner is restored as blank
         # a column no file field covers (a newer schema's flag) gets its table default

@@ -55,9 +55,12 @@ def _source(kind: str) -> tuple[str, dict[str, tuple[str, Any]]]:
     name = table.name
     columns: dict[str, tuple[str, Any]] = {c.name: (f"{name}.{c.name}", c.type) for c in table.c}
     source = name
-    if kind != "advocates":
+    if "advocate_id" in table.c and kind != "advocates":
         source += f" LEFT JOIN advocate AS a ON a.id = {name}.advocate_id"
         columns["advocate"] = ("a.name", None)
+    if kind == "target_links":
+        source += f" LEFT JOIN target AS t ON t.id = {name}.target_id"
+        columns["target"] = ("t.name", None)
     if kind == "followups":
         source += f" LEFT JOIN referral AS r ON r.id = {name}.referral_id"
         columns["prospect"] = ("r.prospect", None)

@@ -103,7 +103,7 @@ class FastLane:
         if not fast.usable(importer.connection) or context.new_ids or context.on_action is not None:
             return None
         sources = _plain_sources(table)
-        if sources is None or (importer.history and "id" not in sources):
+        if sources is None or (importer.history_keys is not None and "id" not in sources):
             return None  # (scores or events without ids: matched on what they say)
         row = compile_rows(
             importer.kind,

@@ -164,6 +164,8 @@ def compile_rows(
         return None
     if kind != "advocates" and "advocate_id" not in sources:
         return None  # advocates named, not numbered: the general path looks them up
+    if kind == "notes":
+        return None  # exactly one subject: the general path checks it
     if kind == "followups":
         present = [f"v_{link}" for link in LINKS if link in sources]
         body.append(f"if {' is None and '.join(present)} is None: return None")
