@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "db_security": 3,
     "db": 4,
     "records": 5,
+    "outreach_rows": 5,
     "journal": 5,
     "files": 6,
     "render": 7,

@@ -233,3 +233,16 @@ def test_a_sqlite_error_mid_read_is_said_by_the_database_layer(
     monkeypatch.setattr(db_file.FileReader, "rows", broken)
     result = cli("advocate", "list", "--format", "json")
     assert result.exit_code == 0 and '"name": "Anna"' in result.stdout
+
+
+def test_the_lists_know_every_date_column_of_the_models() -> None:
+    """sqlite3 returns dates as text: the lists turn the columns they name into dates, so
+    a date column a later schema adds must be named there too."""
+    from sqlalchemy import Date
+
+    from reftrack.models import Advocate, Referral
+    from reftrack.services import listing
+
+    for model, named in ((Advocate, listing._ADVOCATE_DATES), (Referral, listing._REFERRAL_DATES)):
+        dated = {c.name for c in model.__table__.c if isinstance(c.type, Date)}  # type: ignore[attr-defined]
+        assert dated == set(named), model.__name__

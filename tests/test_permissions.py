@@ -97,6 +97,8 @@ def test_export_all_makes_an_owner_only_folder(cli: Invoke, tmp_path: Path) -> N
         "asks.csv",
         "events.csv",
         "followups.csv",
+        "gifts.csv",
+        "intros.csv",
         "notes.csv",
         "referrals.csv",
         "scores.csv",

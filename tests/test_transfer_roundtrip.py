@@ -223,6 +223,8 @@ def test_export_to_stdout_is_the_canonical_csv(cli: Invoke, me: str) -> None:
         "notes",
         "title",
         "url",
+        "value_per_year",
+        "churned_on",
         "owner",  # beyond §7: who logged it
     ]
     anna = dict(zip(rows[0], rows[1], strict=True))

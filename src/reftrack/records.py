@@ -33,6 +33,8 @@ ADVOCATE_COLUMNS = [
     "notes",
     "title",
     "url",
+    "value_per_year",  # what the customer is worth a year (`advocate value`), 12500.00
+    "churned_on",  # when they stopped being a customer (`advocate churn`)
     "owner",  # beyond §7 ("more may follow"): who logged it, on a team database
 ]
 ASK_COLUMNS = [
@@ -86,6 +88,7 @@ FOLLOWUP_COLUMNS = [
     "cancelled",
     "owner",
     "link",  # where a collected testimonial was published (`followup done --link`)
+    "intro_id",  # the introduction an intro_check asks about (`intro give`)
 ]
 # the advocates' history (beyond §7): every NPS answer, every milestone and complaint
 SCORE_COLUMNS = ["id", "advocate_id", "advocate", "score", "scored_on"]
@@ -174,12 +177,26 @@ KINDS: dict[str, Kind] = {
             {"advocate_id": "advocates", "ask_id": "asks"},
             "prospect",
         ),
+        # before the follow-ups: an intro_check names its introduction (intro_id)
+        Kind("intros", "introduction", "intro", tuple(INTRO_COLUMNS), {"advocate_id": "advocates"}),
+        Kind(
+            "gifts",
+            "gift",
+            "gift",
+            tuple(GIFT_COLUMNS),
+            {"advocate_id": "advocates", "referral_id": "referrals"},
+        ),
         Kind(
             "followups",
             "follow-up",
             "follow_up",
             tuple(FOLLOWUP_COLUMNS),
-            {"advocate_id": "advocates", "ask_id": "asks", "referral_id": "referrals"},
+            {
+                "advocate_id": "advocates",
+                "ask_id": "asks",
+                "referral_id": "referrals",
+                "intro_id": "intros",
+            },
         ),
         Kind(
             "scores",
@@ -196,14 +213,6 @@ KINDS: dict[str, Kind] = {
             tuple(EVENT_COLUMNS),
             {"advocate_id": "advocates"},
             history=True,
-        ),
-        Kind("intros", "introduction", "intro", tuple(INTRO_COLUMNS), {"advocate_id": "advocates"}),
-        Kind(
-            "gifts",
-            "gift",
-            "gift",
-            tuple(GIFT_COLUMNS),
-            {"advocate_id": "advocates", "referral_id": "referrals"},
         ),
         # asking well (§13): the people you want to meet, who knows them, the log
         Kind(
@@ -274,6 +283,8 @@ def advocate_row(advocate: Any) -> dict[str, Any]:
         "notes": advocate.notes,
         "title": advocate.title,
         "url": advocate.url,
+        "value_per_year": format_money(advocate.value_cents_per_year),
+        "churned_on": iso(advocate.churned_on) or None,
         "owner": advocate.owner,
     }
 
@@ -335,6 +346,7 @@ def followup_row(follow_up: Any, advocate_name: str | None, prospect: str | None
         "cancelled": bool(follow_up.cancelled),
         "owner": follow_up.owner,
         "link": follow_up.link,
+        "intro_id": follow_up.intro_id,
     }
 
 
@@ -356,70 +368,4 @@ def event_row(event: Any, advocate_name: str | None) -> dict[str, Any]:
         "kind": event.kind,
         "happened_on": iso(event.happened_on),
         "note": event.note,
-    }
-
-
-def intro_row(intro: Any, advocate_name: str | None) -> dict[str, Any]:
-    return {
-        "id": intro.id,
-        "advocate_id": intro.advocate_id,
-        "advocate": advocate_name,
-        "to_whom": intro.to_whom,
-        "given_on": iso(intro.given_on),
-        "notes": intro.notes,
-        "owner": intro.owner,
-    }
-
-
-def gift_row(gift: Any, advocate_name: str | None) -> dict[str, Any]:
-    return {
-        "id": gift.id,
-        "advocate_id": gift.advocate_id,
-        "advocate": advocate_name,
-        "what": gift.what,
-        "cost": format_money(gift.cost_cents),
-        "referral_id": gift.referral_id,
-        "given_on": iso(gift.given_on),
-        "notes": gift.notes,
-        "owner": gift.owner,
-    }
-
-
-def note_row(note: Any, advocate_name: str | None) -> dict[str, Any]:
-    return {
-        "id": note.id,
-        "noted_on": iso(note.noted_on),
-        "advocate_id": note.advocate_id,
-        "advocate": advocate_name,
-        "referral_id": note.referral_id,
-        "ask_id": note.ask_id,
-        "text": note.text,
-        "owner": note.owner,
-    }
-
-
-def target_row(target: Any) -> dict[str, Any]:
-    return {
-        "id": target.id,
-        "name": target.name,
-        "company": target.company,
-        "title": target.title,
-        "url": target.url,
-        "notes": target.notes,
-        "referral_id": target.referral_id,
-        "closed_on": iso(target.closed_on) or None,
-        "dropped_on": iso(target.dropped_on) or None,
-        "owner": target.owner,
-    }
-
-
-def target_link_row(
-    link: Any, target_name: str | None, advocate_name: str | None
-) -> dict[str, Any]:
-    return {
-        "id": link.id,
-        "target_id": link.target_id,
-        "target": target_name,
-        "advocate_id": link.advocate_id,
-        "advocate": advocate_name,
     }

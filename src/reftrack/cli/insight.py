@@ -232,7 +232,18 @@ def metrics(
     if compared is not None and fmt is not OutputFormat.table:
         _emit_compare(result.as_dict(), compared, fmt)
         return
-    _emit_metrics(result.as_dict(), [r.as_dict() for r in result.breakdown], trend, by, fmt)
+    from reftrack.render import metrics_view
+    from reftrack.services.metrics import BREAKDOWN_COLUMNS
+
+    metrics_view.emit(
+        result.as_dict(),
+        [r.as_dict() for r in result.breakdown],
+        trend,
+        by.value if by is not None else None,
+        fmt,
+        currency=common.settings().currency,
+        breakdown_columns=BREAKDOWN_COLUMNS,
+    )
     if compared is not None:
         from reftrack.render import compare as compare_view
 
@@ -256,64 +267,6 @@ def _emit_compare(data: dict[str, Any], rows: list[dict[str, Any]], fmt: OutputF
         render.write_object({**data, "compare": rows})
     else:
         render.emit(rows, COMPARE_COLUMNS, "csv")
-
-
-def _emit_metrics(
-    data: dict[str, Any],
-    rows: list[dict[str, Any]],
-    trend: list[Any],
-    by: By | None,
-    fmt: OutputFormat,
-) -> None:
-    from reftrack import render
-    from reftrack.services.metrics import BREAKDOWN_COLUMNS
-
-    if fmt is OutputFormat.json:
-        render.write_object({**data, "breakdown": rows} if by else data)
-    elif fmt is OutputFormat.csv and by:
-        render.emit(rows, BREAKDOWN_COLUMNS, "csv")
-    elif fmt is OutputFormat.csv:
-        flat = _flatten(data)
-        render.emit([flat], list(flat), "csv")
-    else:
-        _metrics_table(data, trend, rows, by)
-
-
-def _flatten(data: dict[str, Any]) -> dict[str, Any]:
-    flat = {k: v for k, v in data.items() if k != "nps"}
-    flat.update({f"nps_{k}": v for k, v in data["nps"].items()})
-    return flat
-
-
-def _metrics_table(
-    data: dict[str, Any], trend: list[Any], rows: list[dict[str, Any]], by: By | None
-) -> None:
-    from reftrack import render
-    from reftrack.render import charts
-
-    currency = common.settings().currency
-    title = f"Metrics {data['since']} … {data['until']}"
-    charts.headline(title, charts.metrics_pairs(data, currency))
-    charts.gap()
-    charts.funnel(
-        "Funnel", [("asks", data["asks"]), ("referrals", data["referrals"]), ("won", data["won"])]
-    )
-    months = trend[-24:]
-    if months:
-        charts.gap()
-        charts.bars(
-            "Referrals by month" + (" (last 24)" if len(trend) > 24 else ""),
-            [(m.key, m.referrals, f"{m.referrals}  ({m.asks} asks, {m.won} won)") for m in months],
-        )
-    if by is not None:
-        charts.gap()
-        for row in rows:
-            row["won_value"] = charts.money_text(row["won_value"], currency)
-            row["ask_yield"] = charts.pct(row["ask_yield"])
-        columns = (
-            [(k, by.value if k == "key" else k.replace("_", " ")) for k in rows[0]] if rows else []
-        )
-        render.print_table(rows, columns, title=f"By {by.value}", empty=f"nothing by {by.value}")
 
 
 def today_(

@@ -86,7 +86,8 @@ def list_(
     Example: reftrack note list anna --format json
     """
     from reftrack import render
-    from reftrack.records import NOTE_COLUMNS, note_row
+    from reftrack.outreach_rows import note_row
+    from reftrack.records import NOTE_COLUMNS
     from reftrack.services import lookup, notes
 
     with common.read_session() as session:

@@ -37,7 +37,7 @@ TARGET_LIST_TABLE = [
 
 
 def _list_row(view: Any) -> dict[str, Any]:
-    from reftrack.records import target_row
+    from reftrack.outreach_rows import target_row
 
     row = target_row(view.target)
     row["via"] = "; ".join(a.name for a in view.via) or None

@@ -196,6 +196,8 @@ FIELDS: dict[str, list[Field]] = {
         Field("notes", parse_text),
         Field("title", parse_line),
         Field("url", parse_line),
+        Field("value_per_year", parse_amount, column="value_cents_per_year"),
+        _date("churned_on"),
         Field("owner", parse_line),
     ],
     "asks": [
@@ -248,6 +250,7 @@ FIELDS: dict[str, list[Field]] = {
         Field("cancelled", parse_flag, default=False),
         Field("owner", parse_line),
         Field("link", parse_line),
+        Field("intro_id", parse_id),
     ],
     "scores": [
         Field("id", parse_id),

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from reftrack import records
+from reftrack import outreach_rows
 from reftrack.config import Settings
 from reftrack.enums import FollowUpKind
 from reftrack.errors import InvalidInputError, NotFoundError
@@ -190,14 +190,14 @@ def intro_rows(session: Session, *, advocate_id: int | None = None) -> list[dict
     """Introductions as canonical rows (records.INTRO_COLUMNS), oldest first."""
     intros = intros_of(session, advocate_id=advocate_id)
     names = _names(session, {i.advocate_id for i in intros})
-    return [records.intro_row(i, names.get(i.advocate_id)) for i in intros]
+    return [outreach_rows.intro_row(i, names.get(i.advocate_id)) for i in intros]
 
 
 def gift_rows(session: Session, *, advocate_id: int | None = None) -> list[dict[str, Any]]:
     """Gifts as canonical rows (records.GIFT_COLUMNS), oldest first."""
     gifts = gifts_of(session, advocate_id=advocate_id)
     names = _names(session, {g.advocate_id for g in gifts})
-    return [records.gift_row(g, names.get(g.advocate_id)) for g in gifts]
+    return [outreach_rows.gift_row(g, names.get(g.advocate_id)) for g in gifts]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,14 @@ FIRST_STEP = (
     "--since 2024-05-01, or reftrack import advocates Connections.csv --preset linkedin "
     "(reftrack demo shows a sample)"
 )
-_ADVOCATE_DATES = ("nps_on", "customer_since", "last_milestone_on", "last_complaint_on")
+# the date columns (tests/test_file_reads.py checks these against the models)
+_ADVOCATE_DATES = (
+    "nps_on",
+    "customer_since",
+    "last_milestone_on",
+    "last_complaint_on",
+    "churned_on",
+)
 _REFERRAL_DATES = ("received_on", "closed_on", "thanked_on")
 _SEGMENTS = {
     Segment.promoter: "nps >= 9",

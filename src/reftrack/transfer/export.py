@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from reftrack import records
+from reftrack import outreach_rows, records
 from reftrack.files import writing
 from reftrack.records import CHUNK
 from reftrack.transfer import fast
@@ -76,15 +76,15 @@ def export_rows(connection: Connection, *, kind: str) -> Iterator[dict[str, Any]
         elif kind == "events":
             yield records.event_row(row, row.advocate_name)
         elif kind == "intros":
-            yield records.intro_row(row, row.advocate_name)
+            yield outreach_rows.intro_row(row, row.advocate_name)
         elif kind == "gifts":
-            yield records.gift_row(row, row.advocate_name)
+            yield outreach_rows.gift_row(row, row.advocate_name)
         elif kind == "targets":
-            yield records.target_row(row)
+            yield outreach_rows.target_row(row)
         elif kind == "target_links":
-            yield records.target_link_row(row, row.target_name, row.advocate_name)
+            yield outreach_rows.target_link_row(row, row.target_name, row.advocate_name)
         elif kind == "notes":
-            yield records.note_row(row, row.advocate_name)
+            yield outreach_rows.note_row(row, row.advocate_name)
         else:
             yield records.followup_row(row, row.advocate_name, row.referral_prospect)
 

@@ -26,7 +26,11 @@ from reftrack.money import format_money
 from reftrack.records import CHUNK
 from reftrack.transfer.common import table_of
 
-_MONEY = {"value": "value_cents", "cost": "cost_cents"}
+_MONEY = {
+    "value": "value_cents",
+    "cost": "cost_cents",
+    "value_per_year": "value_cents_per_year",
+}
 _FORMULA = ", ".join(str(ord(c)) for c in writing.FORMULA_START)  # code points
 
 
