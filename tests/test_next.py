@@ -12,6 +12,7 @@ import pytest
 from reftrack.config import Settings
 from reftrack.dates import today
 from reftrack.db import open_database, resolve_url
+from reftrack.db_file import SessionReader
 from reftrack.services import guards, lookup
 from reftrack.services.suggest import WEIGHTS, suggest
 from tests.helpers import OLD, Invoke, assert_one_line_error
@@ -157,7 +158,9 @@ def test_the_guards_are_those_of_ask_add(cli: Invoke, db_path: Any) -> None:
     database = open_database(resolve_url(None))
     settings = Settings()
     with database.session() as session:
-        found = suggest(session, on=today(), settings=settings, include_excluded=True)
+        found = suggest(
+            SessionReader(session), on=today(), settings=settings, include_excluded=True
+        )
         for candidate in found.ranked + found.excluded:
             advocate = lookup.advocate(session, str(candidate.advocate_id))
             refusals = guards.ask_refusals(

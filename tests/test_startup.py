@@ -99,6 +99,10 @@ DAILY_READS = {
     ),
     "referral list": (["referral", "list"], HEAVY),
     "referral list --open --status": (["referral", "list", "--open", "--status", "new"], HEAVY),
+    "next": (["next"], HEAVY),
+    "next --all --format csv": (["next", "--all", "--format", "csv"], HEAVY),
+    "today": (["today"], HEAVY),
+    "today --format json": (["today", "--format", "json"], HEAVY),
 }
 
 

@@ -115,6 +115,26 @@ def bind(params: Mapping[str, Any] | None, dialect: str) -> dict[str, Any]:
     return values
 
 
+def owner_scope(reader: Reader, params: dict[str, Any], owner_column: str) -> str:
+    """A team database's owner scope, as db.py gives ORM reads: theirs and the unowned
+    (an SQL condition to append after a WHERE, and its parameter put in ``params``)."""
+    if reader.scope_owner is None:
+        return ""
+    params["owner"] = reader.scope_owner
+    return f" AND ({owner_column} = :owner OR {owner_column} IS NULL)"
+
+
+def chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """Ids in runs small enough for one statement's parameters (SQLite allows 32,766)."""
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def id_marks(ids: list[int], params: dict[str, Any]) -> str:
+    """``:id0, :id1, …`` for an ``IN (…)``, the ids put in ``params``."""
+    params.update({f"id{n}": value for n, value in enumerate(ids)})
+    return ", ".join(f":id{n}" for n in range(len(ids)))
+
+
 class FileReader:
     """A SQLite file read through the standard library, in one read transaction."""
 

@@ -126,23 +126,24 @@ def next_(
     Example: reftrack next --limit 5 --all
     """
     from reftrack import render
-    from reftrack.db_file import SessionReader
     from reftrack.render import charts
-    from reftrack.services import lifecycle, listing
+    from reftrack.services import listing
     from reftrack.services.suggest import suggest
 
     today = common.today()
-    with common.read_session(common.scope(owner, everyone)) as session:
+
+    def read(reader: Any) -> tuple[Any, bool]:
         found = suggest(
-            session,
-            on=today,
-            settings=common.settings(),
-            limit=limit or None,
-            include_excluded=all_,
+            reader, on=today, settings=common.settings(), limit=limit or None, include_excluded=all_
         )
-        empty = f"nobody to ask on {today}; see reftrack next --all for why"
-        if not found.ranked and listing.book_is_empty(SessionReader(session)):
-            empty = lifecycle.FIRST_STEP
+        return found, not found.ranked and listing.book_is_empty(reader)
+
+    found, first_run = common.read(read, scope_owner=common.scope(owner, everyone))
+    empty = (
+        listing.FIRST_STEP
+        if first_run
+        else f"nobody to ask on {today}; see reftrack next --all for why"
+    )
     ranked = [_candidate_row(c, i, today) for i, c in enumerate(found.ranked, start=1)]
     excluded = [_candidate_row(c, None, today) for c in found.excluded]
     if fmt is not OutputFormat.table:
@@ -280,21 +281,25 @@ def today_(
     Example: reftrack today
     """
     from reftrack import render
-    from reftrack.db_file import SessionReader
-    from reftrack.services import lifecycle, listing
-    from reftrack.services import metrics as service
+    from reftrack.services import headline, listing
     from reftrack.services.due import due_items
     from reftrack.services.suggest import suggest
 
     day = common.today()
     month_start = day.replace(day=1)
     last_end = month_start - timedelta(days=1)
-    with common.read_session(common.scope(owner, everyone)) as session:
-        items = due_items(SessionReader(session), as_of=day)
-        top = suggest(session, on=day, settings=common.settings(), limit=3)
-        this = service.compute(session, since=month_start, until=day).as_dict()
-        last = service.compute(session, since=last_end.replace(day=1), until=last_end).as_dict()
-        first_run = not top.ranked and listing.book_is_empty(SessionReader(session))
+
+    def read(reader: Any) -> tuple[Any, ...]:
+        top = suggest(reader, on=day, settings=common.settings(), limit=3)
+        return (
+            due_items(reader, as_of=day),
+            top,
+            headline.numbers(reader, since=month_start, until=day),
+            headline.numbers(reader, since=last_end.replace(day=1), until=last_end),
+            not top.ranked and listing.book_is_empty(reader),
+        )
+
+    items, top, this, last, first_run = common.read(read, scope_owner=common.scope(owner, everyone))
     due = [
         {
             "id": i.view.follow_up.id,
@@ -327,7 +332,7 @@ def today_(
         return
     _today_screen(day, due, ask, this, last)
     if first_run:
-        render.message(lifecycle.FIRST_STEP)
+        render.message(listing.FIRST_STEP)
 
 
 def _today_screen(

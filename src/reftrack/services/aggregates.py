@@ -13,13 +13,9 @@ from sqlmodel import Session, col
 
 from reftrack.enums import Status
 from reftrack.models import Ask, Referral
+from reftrack.services.headline import rate  # noqa: F401 (metrics and the rest read it here)
 
 WON, LOST = Status.won.value, Status.lost.value
-
-
-def rate(part: int, whole: int) -> float | None:
-    """A fraction, or None when the denominator is 0 (never 0, never an error)."""
-    return None if whole == 0 else round(part / whole, 4)
 
 
 def days_between(session: Session, start: Any, end: Any) -> Any:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
+if TYPE_CHECKING:  # `next` reads without the ORM: only `ask add` needs it (ask_refusals)
+    from sqlmodel import Session
 
-from reftrack.config import Settings
-from reftrack.models import Advocate, Ask
+    from reftrack.config import Settings
+    from reftrack.models import Advocate
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,10 @@ def ask_refusals(
     session: Session, *, advocate: Advocate, on: date, settings: Settings
 ) -> list[Refusal]:
     """Why asking this advocate on ``on`` would be refused; empty if it is fine."""
+    from sqlmodel import col, select
+
+    from reftrack.models import Ask
+
     low, high = cooldown_window(on, settings)
     recent = session.exec(
         select(col(Ask.asked_on))

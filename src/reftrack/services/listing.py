@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from reftrack.db_file import as_date
+from reftrack.db_file import owner_scope as _scope
 from reftrack.enums import OPEN_STATUSES, Segment, Status
 from reftrack.names import escape_like
 
@@ -37,14 +38,6 @@ _SEGMENTS = {
     Segment.detractor: "nps <= 6",
     Segment.unscored: "nps IS NULL",
 }
-
-
-def _scope(reader: Reader, params: dict[str, Any], owner_column: str) -> str:
-    """A team database's owner scope, as db.py gives ORM reads: theirs and the unowned."""
-    if reader.scope_owner is None:
-        return ""
-    params["owner"] = reader.scope_owner
-    return f" AND ({owner_column} = :owner OR {owner_column} IS NULL)"
 
 
 def _record(row: dict[str, Any], dates: tuple[str, ...]) -> SimpleNamespace:

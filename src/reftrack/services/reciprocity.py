@@ -2,21 +2,21 @@
 given within suggest.reciprocity_days lifts them) and whom you keep asking but never
 helped (suggest.never_helped_asks asks, no introduction: named, not lowered).
 
-``facts`` reads every advocate's giving in one grouped statement (advocate id → facts),
-so `next` stays one query per kind of fact however big the book is.
+``facts`` reads the giving of the advocates `next` looks at (advocate id → facts), one
+statement per 500 of them, as SQL text that either executor of db_file runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy import false, func, or_, select
-from sqlmodel import Session, col
+from typing import TYPE_CHECKING, Any
 
 from reftrack.config import Settings
-from reftrack.models import Advocate, Ask, Intro
-from reftrack.services.aggregates import mine
+from reftrack.db_file import as_date, chunks, id_marks
+
+if TYPE_CHECKING:
+    from reftrack.db_file import Reader
 
 
 @dataclass(frozen=True)
@@ -27,53 +27,40 @@ class GiveFacts:
     asks: int  # asks you made of them, up to the day
 
 
-def facts(session: Session, *, on: date, settings: Settings) -> dict[int, GiveFacts]:
-    """Every active advocate you gave an introduction or asked often enough to say so."""
-    intros = (
-        select(
-            col(Intro.advocate_id).label("advocate_id"),
-            func.count().label("intros"),
-            func.max(col(Intro.given_on)).label("last_on"),
-        )
-        .where(col(Intro.given_on) <= on)
-        .group_by(col(Intro.advocate_id))
-        .subquery()
-    )
-    asks = (
-        select(col(Ask.advocate_id).label("advocate_id"), func.count().label("asks"))
-        .where(col(Ask.asked_on) <= on)
-        .group_by(col(Ask.advocate_id))
-        .subquery()
-    )
-    latest = (
-        select(col(Intro.to_whom))
-        .where(col(Intro.advocate_id) == col(Advocate.id), col(Intro.given_on) <= on)
-        .order_by(col(Intro.given_on).desc(), col(Intro.id).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    query = (
-        select(col(Advocate.id), intros.c.intros, intros.c.last_on, asks.c.asks, latest)
-        .outerjoin(intros, intros.c.advocate_id == col(Advocate.id))
-        .outerjoin(asks, asks.c.advocate_id == col(Advocate.id))
-        .where(
-            col(Advocate.archived) == false(),
-            mine(session, Advocate),
-            or_(intros.c.intros.is_not(None), asks.c.asks >= max(settings.never_helped_asks, 1)),
-        )
-    )
-    rows: list[tuple[int, int | None, date | None, int | None, str | None]] = [
-        tuple(row) for row in session.connection().execute(query)
-    ]
-    return {
-        advocate_id: GiveFacts(
-            intros=intros_count or 0,
-            last_intro_on=last_on,
-            last_to_whom=to_whom,
-            asks=asks_count or 0,
-        )
-        for advocate_id, intros_count, last_on, asks_count, to_whom in rows
-    }
+# Each fact a correlated subquery on an indexed column (intro.advocate_id,
+# ask(advocate_id, asked_on)): the cost follows the advocates asked about, not the book.
+_FACTS = """
+SELECT a.id,
+       (SELECT count(*) FROM intro AS i WHERE i.advocate_id = a.id AND i.given_on <= :day)
+           AS intros,
+       (SELECT max(i.given_on) FROM intro AS i WHERE i.advocate_id = a.id AND i.given_on <= :day)
+           AS last_on,
+       (SELECT i.to_whom FROM intro AS i WHERE i.advocate_id = a.id AND i.given_on <= :day
+        ORDER BY i.given_on DESC, i.id DESC LIMIT 1) AS to_whom,
+       (SELECT count(*) FROM ask AS k WHERE k.advocate_id = a.id AND k.asked_on <= :day)
+           AS asks
+FROM advocate AS a
+WHERE a.id IN ({ids})
+"""
+
+
+def facts(reader: Reader, *, on: date, settings: Settings, ids: list[int]) -> dict[int, GiveFacts]:
+    """The giving of the advocates ``ids`` (an advocate neither given to nor asked often
+    enough to say so is left out, as ``lift`` has nothing to say of it)."""
+    found: dict[int, GiveFacts] = {}
+    at_least = max(settings.never_helped_asks, 1)
+    for chunk in chunks(ids):
+        params: dict[str, Any] = {"day": on}
+        for row in reader.rows(_FACTS.format(ids=id_marks(chunk, params)), params):
+            if not row["intros"] and (row["asks"] or 0) < at_least:
+                continue
+            found[row["id"]] = GiveFacts(
+                intros=row["intros"] or 0,
+                last_intro_on=as_date(row["last_on"]),
+                last_to_whom=row["to_whom"],
+                asks=row["asks"] or 0,
+            )
+    return found
 
 
 def lift(

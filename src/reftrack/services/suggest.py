@@ -1,25 +1,25 @@
 """Whom to ask next: active advocates ranked, each with the reasons in words.
 
 The guards are the ones `ask add` applies (services/guards.py): ``guard_refusals`` is a
-pure function over one advocate's facts, so it runs here over rows read in bulk (one
-GROUP BY for the asks, one for the referrals) instead of one query per advocate. The
-weights of the ranking live in ``WEIGHTS`` and are explained in docs/ranking.md.
+pure function over one advocate's facts, so it runs here over rows read in bulk (SQL text,
+run by either executor of db_file: sqlite3 on a SQLite file, SQLAlchemy elsewhere). With a
+limit, SQL reads only the askable, ordered by an upper bound of their score, and stops
+when the bound cannot beat the last one shown; ``score_of`` still gives every score and
+reason in Python. The weights of the ranking live in ``WEIGHTS`` and are explained in
+docs/ranking.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, false, func, select
-from sqlmodel import Session, col
-
-from reftrack.config import Settings
+from reftrack.db_file import as_date, id_marks, owner_scope
 from reftrack.enums import Segment, Status, segment_of
-from reftrack.models import Advocate, Ask, Referral
-from reftrack.services import reciprocity
-from reftrack.services.aggregates import mine
+from reftrack.services import reciprocity, target_facts
 from reftrack.services.guards import (
     GuardFacts,
     Refusal,
@@ -27,7 +27,10 @@ from reftrack.services.guards import (
     eligible_from,
     guard_refusals,
 )
-from reftrack.services.targets import open_targets_known
+
+if TYPE_CHECKING:
+    from reftrack.config import Settings
+    from reftrack.db_file import Reader
 
 
 @dataclass(frozen=True)
@@ -142,57 +145,138 @@ def score_of(
     return points, reasons
 
 
-def _rows(session: Session, *, on: date, settings: Settings) -> list[Any]:
-    """Every active advocate with its recent/last ask and referral counts, in one query."""
+# Advocates with what the ranking and the guards need, each ask and referral fact a
+# correlated subquery on an index (ask(advocate_id, asked_on), referral.advocate_id; the
+# won count is not `status = 'won'`, for which SQLite would take the status index).
+_FACTS = """
+SELECT a.id, a.name, a.company, a.email, a.phone, a.nps, a.nps_on, a.customer_since,
+       a.last_complaint_on, a.last_milestone_on,
+       (SELECT max(k.asked_on) FROM ask AS k
+        WHERE k.advocate_id = a.id AND k.asked_on > :low AND k.asked_on < :high)
+           AS recent_ask_on,
+       (SELECT max(k.asked_on) FROM ask AS k WHERE k.advocate_id = a.id AND k.asked_on <= :day)
+           AS last_asked_on,
+       (SELECT count(*) FROM referral AS r WHERE r.advocate_id = a.id) AS referrals,
+       (SELECT coalesce(sum(CASE WHEN r.status = :won THEN 1 ELSE 0 END), 0) FROM referral AS r
+        WHERE r.advocate_id = a.id) AS won
+FROM advocate AS a
+WHERE {where}
+"""
+_DATES = ("nps_on", "customer_since", "last_complaint_on", "last_milestone_on")
+_DATES_TOO = ("recent_ask_on", "last_asked_on")
+
+# The guards of ``guards.guard_refusals`` that the advocate row decides, as SQL: `next`
+# with a limit reads only those who pass them (and ``guard_refusals`` checks each read
+# row all the same: a recent ask, the one guard in another table, is found there).
+_ASKABLE = """archived = :no{scope} AND (nps IS NULL OR nps >= :min_nps)
+  AND NOT (customer_since IS NOT NULL AND customer_since <= :day AND customer_since > :onboarded)
+  AND NOT (last_complaint_on IS NOT NULL AND last_complaint_on <= :day
+           AND last_complaint_on > :calmed)"""
+# Of those, whoever was asked inside the cooldown window: few, found from the ask index.
+_RECENTLY_ASKED = """
+SELECT count(DISTINCT k.advocate_id) AS n FROM ask AS k JOIN advocate ON advocate.id = k.advocate_id
+WHERE k.asked_on > :low AND k.asked_on < :high AND {askable}
+"""
+
+
+def _bound(weights: Weights) -> str:
+    """SQL for a score no advocate's ``score_of`` exceeds, from the advocate row alone: the
+    segment's points as ``score_of`` gives them, the milestone, and every other lift
+    (having referred, giving back) at its most. A new reason in ``score_of`` that SQL
+    cannot see adds its largest points to ``_lifts`` (tests/test_next_bounded.py checks)."""
+    per = weights.per_nps_point
+    return f"""(CASE
+  WHEN nps IS NOT NULL AND nps_on IS NOT NULL AND nps_on < :stale_before THEN {weights.stale_score}
+  WHEN nps >= 9 THEN {weights.promoter} + {per} * (nps - 9)
+  WHEN nps >= 7 THEN {weights.passive} + {per} * (nps - 7)
+  WHEN nps IS NOT NULL THEN nps
+  ELSE {max(weights.unscored, weights.connection)} END
+ + CASE WHEN last_milestone_on >= :milestone_from AND last_milestone_on <= :day
+   THEN {max(weights.milestone, 0)} ELSE 0 END
+ + {sum(max(points, 0) for points in _lifts(weights))})"""
+
+
+def _lifts(weights: Weights) -> tuple[int, ...]:
+    """The most each lift ``score_of`` adds outside the advocate row can give."""
+    return (
+        weights.referred_before + weights.per_won_referral * max(weights.won_cap, 0),
+        weights.gave_recently,
+        weights.knows_target,
+    )
+
+
+def _params(reader: Reader, *, on: date, settings: Settings) -> tuple[dict[str, Any], str]:
     low, high = cooldown_window(on, settings)
-    asked_on = col(Ask.asked_on)
-    asks = (
-        select(
-            col(Ask.advocate_id).label("advocate_id"),
-            func.max(case((and_(asked_on > low, asked_on < high), asked_on))).label(
-                "recent_ask_on"
-            ),
-            func.max(case((asked_on <= on, asked_on))).label("last_asked_on"),
-        )
-        .group_by(col(Ask.advocate_id))
-        .subquery()
-    )
-    # two counts, not one SUM(CASE status): each reads one index instead of every row
-    refs = (
-        select(col(Referral.advocate_id).label("advocate_id"), func.count().label("referrals"))
-        .group_by(col(Referral.advocate_id))
-        .subquery()
-    )
-    won = (
-        select(col(Referral.advocate_id).label("advocate_id"), func.count().label("won"))
-        .where(col(Referral.status) == Status.won.value)
-        .group_by(col(Referral.advocate_id))
-        .subquery()
-    )
-    query = (
-        select(
-            col(Advocate.id),
-            col(Advocate.name),
-            col(Advocate.company),
-            col(Advocate.email),
-            col(Advocate.phone),
-            col(Advocate.nps),
-            col(Advocate.nps_on),
-            col(Advocate.customer_since),
-            col(Advocate.last_complaint_on),
-            col(Advocate.last_milestone_on),
-            asks.c.recent_ask_on,
-            asks.c.last_asked_on,
-            refs.c.referrals,
-            won.c.won,
-        )
-        .outerjoin(asks, asks.c.advocate_id == col(Advocate.id))
-        .outerjoin(refs, refs.c.advocate_id == col(Advocate.id))
-        .outerjoin(won, won.c.advocate_id == col(Advocate.id))
-        # a team database: your advocates (asks by anyone still count against nagging)
-        .where(col(Advocate.archived) == false(), mine(session, Advocate))
-    )
-    return list(session.connection().execute(query).all())
+    params: dict[str, Any] = {
+        "no": False,
+        "low": low,
+        "high": high,
+        "day": on,
+        "won": Status.won.value,
+        "min_nps": settings.min_nps_to_ask,
+        "onboarded": on - timedelta(days=settings.onboarding_days),
+        "calmed": on - timedelta(days=settings.complaint_days),
+        "stale_before": on - timedelta(days=settings.stale_score_days),
+        "milestone_from": on - timedelta(days=settings.milestone_boost_days),
+    }
+    # a team database: your advocates (asks by anyone still count against nagging)
+    return params, owner_scope(reader, params, "owner")
+
+
+def _facts(reader: Reader, params: dict[str, Any], where: str) -> list[SimpleNamespace]:
+    dates = _DATES + _DATES_TOO
+    return [
+        SimpleNamespace(**{k: as_date(v) if k in dates else v for k, v in row.items()})
+        for row in reader.rows(_FACTS.format(where=where), params)
+    ]
+
+
+def _rows(reader: Reader, *, on: date, settings: Settings) -> list[Any]:
+    """Every active advocate with its recent/last ask and referral counts."""
+    params, scope = _params(reader, on=on, settings=settings)
+    return _facts(reader, params, f"a.archived = :no{scope}")
+
+
+def _askable(
+    reader: Reader, *, on: date, settings: Settings, weights: Weights
+) -> tuple[int, Iterator[list[Any]]]:
+    """How many can be asked on ``on``; and they, in batches by the SQL bound of their
+    score, best first (each row with its ``bound``)."""
+    params, _ = _params(reader, on=on, settings=settings)
+    askable = _ASKABLE.format(scope=owner_scope(reader, params, "advocate.owner"))
+    [passed] = reader.rows(f"SELECT count(*) AS n FROM advocate WHERE {askable}", params)
+    [asked] = reader.rows(_RECENTLY_ASKED.format(askable=askable), params)
+    bound = _bound(weights)
+    order = f"SELECT id, {bound} AS bound FROM advocate WHERE {askable}"
+
+    def batches() -> Iterator[list[Any]]:
+        after: dict[str, Any] = {}  # the (bound, id) last read: a next read starts below it
+        while True:
+            sql = order
+            if after:
+                sql += f" AND ({bound} < :last OR ({bound} = :last AND id > :last_id))"
+            sql += f" ORDER BY bound DESC, id LIMIT {_ORDERED}"
+            ordered = reader.rows(sql, {**params, **after})
+            for start in range(0, len(ordered), _BATCH):
+                part = ordered[start : start + _BATCH]
+                extra = dict(params)
+                rows = _facts(
+                    reader, extra, f"a.id IN ({id_marks([r['id'] for r in part], extra)})"
+                )
+                bounds = {r["id"]: r["bound"] for r in part}
+                for row in rows:
+                    row.bound = bounds[row.id]
+                yield sorted(rows, key=lambda row: (-row.bound, row.id))
+            if len(ordered) < _ORDERED:
+                return
+            after = {"last": ordered[-1]["bound"], "last_id": ordered[-1]["id"]}
+
+    return int(passed["n"]) - int(asked["n"]), batches()
+
+
+# One read orders this many by their bound (ids and bounds only, one scan of the table);
+# their facts are read this many at a time, as far as the ranking needs.
+_ORDERED, _BATCH = 2_000, 100
 
 
 def _refusals_for_next(row: Any, *, on: date, settings: Settings) -> list[Refusal]:
@@ -228,8 +312,13 @@ def _candidate(row: Any, *, score: int, reasons: list[str], refusals: list[Refus
     )
 
 
+def _rank_key(c: Candidate) -> tuple[int, date, str, int]:
+    # never asked first, then the longest since the last ask, then by name
+    return (-c.score, c.last_asked_on or date.min, c.name.casefold(), c.advocate_id)
+
+
 def suggest(
-    session: Session,
+    reader: Reader,
     *,
     on: date,
     settings: Settings,
@@ -237,12 +326,20 @@ def suggest(
     include_excluded: bool = False,
     weights: Weights = WEIGHTS,
 ) -> Suggestions:
-    """Active advocates to ask on ``on``, best first; optionally the excluded, with why."""
+    """Active advocates to ask on ``on``, best first; optionally the excluded, with why.
+
+    With a limit and without the excluded only the askable are read, best bound first,
+    until the next bound cannot beat the last one shown: at 100,000 advocates `next` reads
+    about as many rows as at 1,000."""
+    if limit is not None and limit > 0 and not include_excluded:
+        return _top(reader, on=on, settings=settings, limit=limit, weights=weights)
     ranked: list[Candidate] = []
     excluded: list[Candidate] = []
-    giving = reciprocity.facts(session, on=on, settings=settings)
-    known = open_targets_known(session)  # advocate id → the open targets they know
-    for row in _rows(session, on=on, settings=settings):
+    rows = _rows(reader, on=on, settings=settings)
+    ids = [row.id for row in rows]
+    giving = reciprocity.facts(reader, on=on, settings=settings, ids=ids)
+    known = target_facts.known(reader, ids)  # advocate id → the open targets they know
+    for row in rows:
         score, reasons = score_of(
             row,
             on=on,
@@ -258,12 +355,37 @@ def suggest(
                 excluded.append(_candidate(row, score=score, reasons=why, refusals=refusals))
         else:
             ranked.append(_candidate(row, score=score, reasons=reasons, refusals=[]))
-    # never asked first, then the longest since the last ask, then by name
-    ranked.sort(
-        key=lambda c: (-c.score, c.last_asked_on or date.min, c.name.casefold(), c.advocate_id)
-    )
+    ranked.sort(key=_rank_key)
     excluded.sort(
         key=lambda c: (c.eligible_from or date.max, -c.score, c.name.casefold(), c.advocate_id)
     )
     shown = ranked if limit is None or limit <= 0 else ranked[:limit]
     return Suggestions(as_of=on, ranked=shown, excluded=excluded, eligible=len(ranked))
+
+
+def _top(
+    reader: Reader, *, on: date, settings: Settings, limit: int, weights: Weights
+) -> Suggestions:
+    ranked: list[Candidate] = []
+    eligible, batches = _askable(reader, on=on, settings=settings, weights=weights)
+    for rows in batches:
+        ids = [row.id for row in rows]
+        giving = reciprocity.facts(reader, on=on, settings=settings, ids=ids)
+        known = target_facts.known(reader, ids)
+        for row in rows:
+            if _refusals_for_next(row, on=on, settings=settings):
+                continue  # asked inside the cooldown (or SQL let it through): not now
+            score, reasons = score_of(
+                row,
+                on=on,
+                settings=settings,
+                weights=weights,
+                given=giving.get(row.id),
+                targets=known.get(row.id),
+            )
+            ranked.append(_candidate(row, score=score, reasons=reasons, refusals=[]))
+        ranked.sort(key=_rank_key)
+        del ranked[limit:]
+        if len(ranked) == limit and rows and rows[-1].bound < ranked[-1].score:
+            break  # nobody further can score as high as the last one shown
+    return Suggestions(as_of=on, ranked=ranked, eligible=eligible)
