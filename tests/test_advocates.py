@@ -80,6 +80,8 @@ def test_add_stores_every_field(cli_json: Any, me: str) -> None:
         "notes": "met at the fair",
         "title": None,
         "url": None,
+        "value_per_year": None,
+        "churned_on": None,
         "owner": me,
     }
 

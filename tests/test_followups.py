@@ -39,6 +39,7 @@ def test_add_about_an_advocate(cli: Any, cli_json: Any, anna: dict[str, Any], me
             "cancelled": False,
             "owner": me,
             "link": None,
+            "intro_id": None,
         }
     ]
 
@@ -198,11 +199,13 @@ SECTION_7 = {
 }
 # Beyond §7, which says "more may follow": an advocate's title and URL (a LinkedIn export),
 # whether a follow-up was cancelled, and who logged each record (a team database).
-SECTION_7["advocates"] += ", title, url"
+SECTION_7["advocates"] += ", title, url, value_per_year, churned_on"
 SECTION_7["followups"] += ", cancelled"
 # and (asking well) the target an ask named and its event; where a collected proof is
 SECTION_7["asks"] += ", owner, target_id, event, event_on, bring"
-SECTION_7["followups"] += ", owner, link"
+SECTION_7["followups"] += ", owner, link, intro_id"
+# and (giving back) what a customer is worth a year and when they churned, the intro an
+# intro_check asks about
 for _kind in ("advocates", "referrals"):
     SECTION_7[_kind] += ", owner"
 

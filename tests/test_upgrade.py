@@ -18,13 +18,16 @@ from tests.helpers import Invoke
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.db"))
 TABLES = ("advocate", "nps_score", "advocate_event", "ask", "referral", "follow_up")
+# tables later schemas added: kept too, from the fixture of the schema that made them on
+LATER_TABLES = ("target", "target_via", "note", "intro", "gift")
 
 
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     with sqlite3.connect(path) as connection:
+        present = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
         return {
             table: connection.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
-            for table in TABLES
+            for table in (*TABLES, *(t for t in LATER_TABLES if t in present))
         }
 
 
@@ -43,7 +46,7 @@ def test_old_database_opens_with_every_row(fixture: Path, tmp_path: Path, cli: I
     assert result.exit_code == 0, result.stderr
 
     after = dump(copy)
-    for table in TABLES:  # columns added by later schemas may follow; old ones stay as they were
+    for table in before:  # columns added by later schemas may follow; old ones stay as they were
         assert [row[: len(before[table][0])] for row in after[table]] == before[table], table
     with sqlite3.connect(copy) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
