@@ -30,11 +30,11 @@ class Kind(StrEnum):
     advocates = "advocates"
     asks = "asks"
     referrals = "referrals"
+    intros = "intros"
+    gifts = "gifts"
     followups = "followups"
     scores = "scores"
     events = "events"
-    intros = "intros"
-    gifts = "gifts"
     targets = "targets"
     target_links = "target_links"
     notes = "notes"
@@ -51,7 +51,7 @@ class ExportFormat(StrEnum):
 KindArg = Annotated[
     Kind,
     typer.Argument(
-        help="advocates, asks, referrals, followups, scores, events, intros, gifts, targets, "
+        help="advocates, asks, referrals, intros, gifts, followups, scores, events, targets, "
         "target_links, notes, or all."
     ),
 ]
@@ -64,7 +64,7 @@ spreadsheet would run as a formula gets a leading apostrophe; --bom adds the byt
 mark that Excel and LibreOffice need to show accented names right. An .xlsx workbook has
 typed cells: text stays text (leading zeros kept, never a formula), dates are dates,
 money a number with two decimals. `all` writes one file per kind (advocates, asks,
-referrals, followups, scores, events, intros, gifts, targets, target_links, notes) into
+referrals, intros, gifts, followups, scores, events, targets, target_links, notes) into
 the folder FILE, or with .xlsx one workbook with a sheet per kind. `followups --format ics`
 writes a calendar: open follow-ups, and for 30 days the ones done or cancelled, marked
 cancelled so calendars drop them.
