@@ -323,3 +323,23 @@ def confirm(what: str, *, yes: bool, option: str = "--yes") -> None:
     render.message(what)
     if not typer.confirm("Go ahead?", default=False, err=True):
         raise typer.Exit(1)
+
+
+def emit_advocate_rows(
+    rows_of: Callable[..., list[dict[str, Any]]],
+    advocate: str | None,
+    fmt: OutputFormat,
+    *,
+    columns: list[str],
+    table_columns: list[tuple[str, str]],
+    empty: str,
+) -> None:
+    """A list of one kind of an advocate's records (`intro list`, `gift list`): all of
+    them, or with ``advocate`` only theirs; ``rows_of(session, advocate_id=…)`` reads them."""
+    from reftrack import render
+    from reftrack.services import lookup
+
+    with read_session() as session:
+        advocate_id = lookup.advocate(session, advocate).id if advocate else None
+        rows = rows_of(session, advocate_id=advocate_id)
+    render.emit(rows, columns, fmt.value, table_columns=table_columns, empty=empty)

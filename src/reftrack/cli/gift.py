@@ -88,17 +88,14 @@ def list_(
 
     Example: reftrack gift list --format json
     """
-    from reftrack import render
     from reftrack.records import GIFT_COLUMNS
-    from reftrack.services import giving, lookup
+    from reftrack.services import giving
 
-    with common.read_session() as session:
-        advocate_id = lookup.advocate(session, advocate).id if advocate else None
-        rows = giving.gift_rows(session, advocate_id=advocate_id)
-    render.emit(
-        rows,
-        GIFT_COLUMNS,
-        fmt.value,
+    common.emit_advocate_rows(
+        giving.gift_rows,
+        advocate,
+        fmt,
+        columns=GIFT_COLUMNS,
         table_columns=GIFT_TABLE,
         empty='no gifts yet: reftrack gift add ANNA "flowers" --cost 40',
     )

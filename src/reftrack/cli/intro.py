@@ -80,17 +80,14 @@ def list_(
 
     Example: reftrack intro list --advocate anna --format csv
     """
-    from reftrack import render
     from reftrack.records import INTRO_COLUMNS
-    from reftrack.services import giving, lookup
+    from reftrack.services import giving
 
-    with common.read_session() as session:
-        advocate_id = lookup.advocate(session, advocate).id if advocate else None
-        rows = giving.intro_rows(session, advocate_id=advocate_id)
-    render.emit(
-        rows,
-        INTRO_COLUMNS,
-        fmt.value,
+    common.emit_advocate_rows(
+        giving.intro_rows,
+        advocate,
+        fmt,
+        columns=INTRO_COLUMNS,
         table_columns=INTRO_TABLE,
         empty='no introductions yet: reftrack intro give ANNA --to "Kees Bakker (printer)"',
     )
