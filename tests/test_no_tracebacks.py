@@ -1,4 +1,4 @@
-"""PRODUCT.md §16: every argument, however odd, ends in one line and an exit code of 0-3.
+"""Every argument, however odd, ends in one line and an exit code of 0-3.
 
 Dates at the calendar's ends, huge numbers and ids, odd URLs, a full disk, a closed
 stdout, a damaged file: each gets one line naming the problem and the fix.

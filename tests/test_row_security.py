@@ -1,6 +1,6 @@
 """A team on one PostgreSQL database: each salesperson is a database role, and the server's
 row-level security (schema 0004) lets everyone read every record and only its owner, or a
-member of ``reftrack_admin``, change it, whatever REFTRACK_USER says (PRODUCT.md §16)."""
+member of ``reftrack_admin``, change it, whatever REFTRACK_USER says."""
 
 from __future__ import annotations
 
