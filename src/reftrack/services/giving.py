@@ -20,7 +20,6 @@ from reftrack.enums import FollowUpKind
 from reftrack.errors import InvalidInputError, NotFoundError
 from reftrack.models import Advocate, Gift, Intro, Referral, id_of
 from reftrack.services import rules
-from reftrack.services.customers import check_cents
 
 
 def _text(value: str, *, what: str, example: str) -> str:
@@ -106,8 +105,6 @@ def add_gift(
         raise InvalidInputError(
             f"{on} is before referral #{referral.id} arrived ({referral.received_on}); check --on"
         )
-    if cost_cents is not None:
-        check_cents(cost_cents, what="--cost")
     gift = Gift(
         advocate_id=id_of(advocate),
         what=thing,

@@ -13,7 +13,6 @@ from reftrack.enums import FollowUpKind, Outcome
 from reftrack.errors import InvalidInputError
 from reftrack.models import Advocate, Ask, FollowUp, Referral
 from reftrack.services import rules
-from reftrack.services.listing import FIRST_STEP  # noqa: F401 (cli/insight reads it here)
 
 
 def advocate_archived(session: Session, *, advocate: Advocate, on: date) -> int:

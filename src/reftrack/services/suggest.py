@@ -11,7 +11,7 @@ docs/ranking.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -336,18 +336,9 @@ def suggest(
     ranked: list[Candidate] = []
     excluded: list[Candidate] = []
     rows = _rows(reader, on=on, settings=settings)
-    ids = [row.id for row in rows]
-    giving = reciprocity.facts(reader, on=on, settings=settings, ids=ids)
-    known = target_facts.known(reader, ids)  # advocate id → the open targets they know
+    scored = _scorer(reader, rows, on=on, settings=settings, weights=weights)
     for row in rows:
-        score, reasons = score_of(
-            row,
-            on=on,
-            settings=settings,
-            weights=weights,
-            given=giving.get(row.id),
-            targets=known.get(row.id),
-        )
+        score, reasons = scored(row)
         refusals = _refusals_for_next(row, on=on, settings=settings)
         if refusals:
             if include_excluded:
@@ -363,26 +354,39 @@ def suggest(
     return Suggestions(as_of=on, ranked=shown, excluded=excluded, eligible=len(ranked))
 
 
+def _scorer(
+    reader: Reader, rows: list[Any], *, on: date, settings: Settings, weights: Weights
+) -> Callable[[Any], tuple[int, list[str]]]:
+    """``score_of`` for ``rows``, with the facts outside the advocate row (giving back, the
+    open targets they know) read once for all of them: a new lift is read here."""
+    ids = [row.id for row in rows]
+    giving = reciprocity.facts(reader, on=on, settings=settings, ids=ids)
+    known = target_facts.known(reader, ids)  # advocate id → the open targets they know
+
+    def scored(row: Any) -> tuple[int, list[str]]:
+        return score_of(
+            row,
+            on=on,
+            settings=settings,
+            weights=weights,
+            given=giving.get(row.id),
+            targets=known.get(row.id),
+        )
+
+    return scored
+
+
 def _top(
     reader: Reader, *, on: date, settings: Settings, limit: int, weights: Weights
 ) -> Suggestions:
     ranked: list[Candidate] = []
     eligible, batches = _askable(reader, on=on, settings=settings, weights=weights)
     for rows in batches:
-        ids = [row.id for row in rows]
-        giving = reciprocity.facts(reader, on=on, settings=settings, ids=ids)
-        known = target_facts.known(reader, ids)
+        scored = _scorer(reader, rows, on=on, settings=settings, weights=weights)
         for row in rows:
             if _refusals_for_next(row, on=on, settings=settings):
                 continue  # asked inside the cooldown (or SQL let it through): not now
-            score, reasons = score_of(
-                row,
-                on=on,
-                settings=settings,
-                weights=weights,
-                given=giving.get(row.id),
-                targets=known.get(row.id),
-            )
+            score, reasons = scored(row)
             ranked.append(_candidate(row, score=score, reasons=reasons, refusals=[]))
         ranked.sort(key=_rank_key)
         del ranked[limit:]
