@@ -25,6 +25,7 @@ from reftrack.files.fields import (
     FIELDS,
     TRUE_WORDS,
     Choice,
+    defaults,
     parse_amount,
     parse_flag,
     parse_id,
@@ -172,6 +173,7 @@ def compile_rows(
         if ADVOCATE_NAME in sources:  # an advocate named instead of numbered
             name_at = sources[ADVOCATE_NAME]
             body.append(f"if v_advocate_id is None and cells[{name_at}].strip(): return None")
+    absent = defaults(kind) if fallback is None else fallback
     values = []
     for column in columns:
         if column in stored:
@@ -181,11 +183,7 @@ def compile_rows(
         elif column == "owner":
             values.append("owner")
         else:
-            namespace[f"c_{column}"] = (
-                fallback.get(column)
-                if fallback is not None
-                else next((f.default for f in FIELDS[kind] if f.target == column), None)
-            )
+            namespace[f"c_{column}"] = absent.get(column)
             values.append(f"c_{column}")
     body.append(f"return ({', '.join(values)},)")
     source = "def row(cells, now):\n" + "\n".join("    " + line for line in body) + "\n"
