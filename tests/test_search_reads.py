@@ -201,3 +201,29 @@ def test_what_a_hit_says(cli: Invoke, people: People, monkeypatch: pytest.Monkey
     table = cli("search", "nobody", "here")
     assert (table.exit_code, table.stdout) == (0, "")
     assert "nothing matches 'nobody here'" in table.stderr
+
+
+def test_the_fold_in_sql_is_the_engines_fold() -> None:
+    """SQLite folds with names.fold; PostgreSQL with translate() over names.ACCENTED, which
+    search skips for ASCII text (it would leave it as it is): the same answer either way."""
+    from reftrack.db import open_database, resolve_url
+    from reftrack.db_file import SessionReader
+    from reftrack.names import ACCENTED, PLAIN, fold
+    from reftrack.services.search_log import folded
+
+    texts = ["", "Jan", "JAN SMIT", "Zoë Müller", "ÉVA", "Straße", "İstanbul", "a\x7fb", "😀 Ö"]
+    database = open_database(resolve_url(None))
+    try:
+        with database.session() as session:
+            reader = SessionReader(session)
+            for text in texts:
+                sql = f"SELECT {folded(reader, 'CAST(:text AS TEXT)')} AS folded"
+                [row] = reader.rows(sql, {"text": text})
+                if reader.dialect == "sqlite":
+                    want = fold(text)
+                else:
+                    plain = f"SELECT translate(lower(:text), '{ACCENTED}', '{PLAIN}') AS folded"
+                    want = reader.rows(plain, {"text": text})[0]["folded"]
+                assert row["folded"] == want, text
+    finally:
+        database.engine.dispose()

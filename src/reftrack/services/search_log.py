@@ -24,7 +24,13 @@ def folded(reader: Reader, column: str) -> str:
     default, so translate() folds the letters names.ACCENTED lists."""
     if reader.dialect == "sqlite":
         return f"reftrack_fold({column})"
-    return f"translate(lower({column}), '{ACCENTED}', '{PLAIN}')"
+    # translate() costs PostgreSQL ~10 µs a value (it scans ACCENTED for each character):
+    # 150 ms of a search over 3,000 advocates and 3,000 prospects. ASCII text, which it
+    # would leave as it is, skips it.
+    return (
+        f"CASE WHEN {column} ~ '^[\\x01-\\x7f]*$' THEN lower({column}) "
+        f"ELSE translate(lower({column}), '{ACCENTED}', '{PLAIN}') END"
+    )
 
 
 def digits(reader: Reader, column: str) -> str:
