@@ -8,13 +8,10 @@ test_notes."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
-from reftrack import db_file
-from reftrack.cli import common
-from tests.helpers import Invoke, People
+from tests.helpers import Invoke, People, both
 
 pytestmark = pytest.mark.both_engines
 
@@ -133,20 +130,6 @@ ERRORS = [
     ("search", "xx", "--limit", "many"),
     ("search", "xx", "--format", "xml"),
 ]
-
-
-def both(cli: Invoke, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, Any, bool]:
-    """(exit code, stdout, stderr) with the sqlite3 path allowed and without it, and
-    whether the first left the database layer unopened."""
-    fast = cli(*args)
-    took_file = common.state.database is None
-    monkeypatch.setattr(db_file, "ENABLED", False)
-    try:
-        slow = cli(*args)
-    finally:
-        monkeypatch.setattr(db_file, "ENABLED", True)
-    shape = lambda r: (r.exit_code, r.stdout, r.stderr)  # noqa: E731
-    return shape(fast), shape(slow), took_file
 
 
 def test_search_prints_the_same_through_both_executors(
