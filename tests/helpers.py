@@ -16,9 +16,12 @@ import time
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typer.testing import Result
+
+if TYPE_CHECKING:
+    import pytest
 
 TODAY = "2026-03-16"  # a Monday; conftest's autouse fixture sets REFTRACK_TODAY to it
 
@@ -196,3 +199,21 @@ def on_pty(
     os.close(controller)
     assert process.wait(timeout=60) == code, output
     return output
+
+
+def both(cli: Invoke, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, Any, bool]:
+    """(exit code, stdout, stderr) through sqlite3 and through the database layer
+    (``db_file.ENABLED`` off, as on PostgreSQL), and whether the first left SQLAlchemy
+    unopened."""
+    from reftrack import db_file
+    from reftrack.cli import common
+
+    fast = cli(*args)
+    took_file = common.state.database is None
+    monkeypatch.setattr(db_file, "ENABLED", False)
+    try:
+        slow = cli(*args)
+    finally:
+        monkeypatch.setattr(db_file, "ENABLED", True)
+    shape = lambda r: (r.exit_code, r.stdout, r.stderr)  # noqa: E731
+    return shape(fast), shape(slow), took_file

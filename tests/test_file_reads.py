@@ -27,7 +27,7 @@ from reftrack.db_file import Reader, SessionReader
 from reftrack.enums import Segment, Status
 from reftrack.records import advocate_row, referral_row
 from reftrack.services import advocates, listing, referrals
-from tests.helpers import Invoke, People
+from tests.helpers import Invoke, People, both
 
 SCOPES = ("ann", "bob", "nobody", None)  # None: everyone; "nobody" sees the unowned only
 
@@ -141,20 +141,6 @@ COMMANDS = [
     ("next", "--limit", "many"),
     ("search", "x", "--limit", "0"),
 ]
-
-
-def both(cli: Invoke, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, Any, bool]:
-    """(exit code, stdout, stderr) through sqlite3 and through the database layer, and
-    whether the first left SQLAlchemy unopened."""
-    fast = cli(*args)
-    took_file = common.state.database is None
-    monkeypatch.setattr(db_file, "ENABLED", False)
-    try:
-        slow = cli(*args)
-    finally:
-        monkeypatch.setattr(db_file, "ENABLED", True)
-    shape = lambda r: (r.exit_code, r.stdout, r.stderr)  # noqa: E731
-    return shape(fast), shape(slow), took_file
 
 
 def test_each_command_prints_the_same_through_both_paths(

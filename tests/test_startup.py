@@ -103,6 +103,8 @@ DAILY_READS = {
     "next --all --format csv": (["next", "--all", "--format", "csv"], HEAVY),
     "today": (["today"], HEAVY),
     "today --format json": (["today", "--format", "json"], HEAVY),
+    "search": (["search", "anna"], HEAVY),
+    "search a phone --format csv": (["search", "06", "1234", "5678", "--format", "csv"], HEAVY),
 }
 
 

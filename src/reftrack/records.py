@@ -264,6 +264,16 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
+def target_state(closed_on: Any, dropped_on: Any) -> str:
+    """A target's state from its two dates: reached (a referral of them was logged),
+    dropped, or open (`target list`, `search`; here so a read needs no ORM for it)."""
+    if closed_on is not None:
+        return "reached"
+    if dropped_on is not None:
+        return "dropped"
+    return "open"
+
+
 def advocate_row(advocate: Any) -> dict[str, Any]:
     return {
         "id": advocate.id,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from reftrack.cli import common
 from reftrack.cli.common import FormatOption, OutputFormat
+
+if TYPE_CHECKING:
+    from reftrack.db_file import Reader
 
 SEARCH_COLUMNS = ["kind", "id", "name", "company", "email", "phone", "matched", "detail"]
 SEARCH_TABLE = [
@@ -42,9 +45,11 @@ def search(
     from reftrack.services import search as searching
 
     text = " ".join(words)  # `search 06 1234 5678` needs no quotes
-    with common.read_session() as session:
-        hits = searching.search(session, text, limit=limit)
-    rows = [asdict(hit) for hit in hits]
+
+    def read(reader: Reader) -> list[dict[str, Any]]:
+        return [asdict(hit) for hit in searching.search(reader, text, limit=limit)]
+
+    rows = common.read(read)  # everyone's records, as before: no owner scope
     render.emit(
         rows,
         SEARCH_COLUMNS,

@@ -1,22 +1,43 @@
 """`reftrack search TEXT`: who is this? Advocates and prospects whose name, company,
 e-mail, phone or notes hold the text (case and accents ignored; a phone number matches
-whatever its spacing and with or without the country code's leading zero)."""
+whatever its spacing and with or without the country code's leading zero).
+
+SQL text that either executor of db_file runs (sqlite3 on a SQLite file, SQLAlchemy
+elsewhere): no SQLAlchemy at import. Like the ORM query it replaced, it shows everyone's
+records on a team database (no owner scope). tests/test_search_reads.py pins the two
+executors to each other on both engines.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
-
+from reftrack.db_file import as_date
 from reftrack.errors import InvalidInputError
-from reftrack.models import Advocate, Referral
-from reftrack.names import digits, fold
+from reftrack.names import digits, escape_like, fold
 from reftrack.services import search_log
-from reftrack.services.lookup import escape_like, folded
+from reftrack.services.search_log import LIKE, folded
+
+if TYPE_CHECKING:
+    from reftrack.db_file import Reader
 
 FIELDS = ("name", "company", "email", "phone", "notes")
+# LIMIT takes a signed 64-bit integer on both engines; a larger --limit means the same: all
+_MOST = 2**63 - 1
+# each kind of person: its query (columns under the names FIELDS uses) and its name column
+_PEOPLE = {
+    "advocate": (
+        "SELECT p.id, p.name, p.company, p.email, p.phone, p.notes, p.archived FROM advocate AS p",
+        "p.name",
+    ),
+    "prospect": (
+        "SELECT p.id, p.prospect AS name, p.company, p.email, p.phone, p.notes, p.status, "
+        "p.received_on, a.name AS referrer "
+        "FROM referral AS p LEFT JOIN advocate AS a ON a.id = p.advocate_id",
+        "p.prospect",
+    ),
+}
 
 
 @dataclass
@@ -31,12 +52,6 @@ class Hit:
     detail: str  # for a prospect: who referred them; for an advocate: archived or not
 
 
-def _digits_sql(session: Session, column: Any) -> Any:
-    if session.get_bind().dialect.name == "sqlite":
-        return func.reftrack_digits(column)
-    return func.regexp_replace(column, r"\D", "", "g")
-
-
 def _phone_key(text: str) -> str | None:
     """The digits to look for, when the text is a phone number (0612… finds +31 6 12…)."""
     number = digits(text) or ""
@@ -45,7 +60,7 @@ def _phone_key(text: str) -> str | None:
     return number.lstrip("0") or None
 
 
-def _matched(values: dict[str, str | None], key: str, phone: str | None) -> str:
+def _matched(values: dict[str, Any], key: str, phone: str | None) -> str:
     for name in FIELDS:
         value = values.get(name)
         if value is None:
@@ -57,53 +72,54 @@ def _matched(values: dict[str, str | None], key: str, phone: str | None) -> str:
     return "name"
 
 
-def search(session: Session, text: str, *, limit: int) -> list[Hit]:
+def search(reader: Reader, text: str, *, limit: int) -> list[Hit]:
     wanted = text.strip()
     if len(wanted) < 2:
         raise InvalidInputError("search for at least 2 characters (a name, e-mail or phone)")
+    limit = min(limit, _MOST)
     key = fold(wanted) or ""
     phone = _phone_key(wanted)
     pattern = "%" + escape_like(key) + "%"
     hits: list[Hit] = []
-    sources: list[tuple[str, Any, Any]] = [
-        ("advocate", Advocate, col(Advocate.name)),
-        ("prospect", Referral, col(Referral.prospect)),
-    ]
-    for kind, model, name_column in sources:
-        columns = [name_column, col(model.company), col(model.email), col(model.notes)]
-        tests = [folded(session, c).like(pattern, escape="\\") for c in columns]
-        if phone:
-            tests.append(_digits_sql(session, col(model.phone)).like(f"%{phone}%"))
-        else:
-            tests.append(folded(session, col(model.phone)).like(pattern, escape="\\"))
-        query = select(model).where(or_(*tests)).order_by(col(model.id)).limit(limit)
-        for record in session.exec(query).all():
-            name = record.name if kind == "advocate" else record.prospect
-            values = {f: getattr(record, f, None) for f in FIELDS if f != "name"}
-            values["name"] = name
-            hits.append(
-                Hit(
-                    kind,
-                    int(record.id),
-                    name,
-                    record.company,
-                    record.email,
-                    record.phone,
-                    _matched(values, key, phone),
-                    _detail(session, kind, record),
-                )
-            )
+    for kind in _PEOPLE:
+        hits += _people(reader, kind, key=key, phone=phone, pattern=pattern, limit=limit)
     for found in (
-        search_log.target_hits(session, key=key, pattern=pattern, limit=limit),
-        search_log.note_hits(session, pattern=pattern, limit=limit),
+        search_log.target_hits(reader, key=key, pattern=pattern, limit=limit),
+        search_log.note_hits(reader, pattern=pattern, limit=limit),
     ):
         hits += [Hit(email=None, phone=None, **hit) for hit in found]
     return hits[:limit]
 
 
-def _detail(session: Session, kind: str, record: Any) -> str:
+def _people(
+    reader: Reader, kind: str, *, key: str, phone: str | None, pattern: str, limit: int
+) -> list[Hit]:
+    select, name_column = _PEOPLE[kind]
+    tests = [folded(reader, c) + LIKE for c in (name_column, "p.company", "p.email", "p.notes")]
+    params: dict[str, Any] = {"pattern": pattern, "limit": limit}
+    if phone:
+        params["phone"] = f"%{phone}%"  # digits only: nothing to escape
+        tests.append(f"{search_log.digits(reader, 'p.phone')} LIKE :phone")
+    else:
+        tests.append(folded(reader, "p.phone") + LIKE)
+    sql = f"{select} WHERE {' OR '.join(tests)} ORDER BY p.id LIMIT :limit"
+    return [
+        Hit(
+            kind,
+            int(row["id"]),
+            row["name"],
+            row["company"],
+            row["email"],
+            row["phone"],
+            _matched(row, key, phone),
+            _detail(kind, row),
+        )
+        for row in reader.rows(sql, params)
+    ]
+
+
+def _detail(kind: str, row: dict[str, Any]) -> str:
     if kind == "advocate":
-        return "archived" if record.archived else ""
-    referrer = session.get(Advocate, record.advocate_id)
-    who = referrer.name if referrer else "?"
-    return f"{record.status}, from {who} on {record.received_on}"
+        return "archived" if row["archived"] else ""
+    who = row["referrer"] if row["referrer"] is not None else "?"
+    return f"{row['status']}, from {who} on {as_date(row['received_on'])}"

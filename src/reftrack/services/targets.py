@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from reftrack.errors import InvalidInputError
 from reftrack.models import Advocate, Ask, Referral, Target, TargetVia, utcnow
 from reftrack.names import fold
+from reftrack.records import target_state
 from reftrack.services.aggregates import mine
 from reftrack.services.lookup import folded
 
@@ -31,11 +32,7 @@ class TargetView:
 
 
 def state_of(target: Target) -> str:
-    if target.closed_on is not None:
-        return "reached"
-    if target.dropped_on is not None:
-        return "dropped"
-    return "open"
+    return target_state(target.closed_on, target.dropped_on)
 
 
 def label(target: Target) -> str:
