@@ -159,11 +159,9 @@ def show(
     Example: reftrack advocate show anna
     """
     from reftrack.render import profile
-    from reftrack.services import advocates, giving, lookup
+    from reftrack.services import profile_text
 
-    with common.read_session() as session:
-        found = advocates.profile(session, advocate=lookup.advocate(session, advocate))
-        given = giving.given_back(session, advocate_id=found.advocate.id or 0)
+    found, given = common.read(lambda reader: profile_text.of(reader, ref=advocate))
     profile.show(found, fmt, currency=common.settings().currency, given=given)
 
 

@@ -154,20 +154,16 @@ def list_(
     from reftrack.records import REFERRAL_COLUMNS, referral_row
     from reftrack.services import listing
 
-    def read(reader: Reader, advocate_id: int | None = None) -> list[dict[str, Any]]:
+    def read(reader: Reader) -> list[dict[str, Any]]:
+        advocate_id = None
+        if advocate is not None:  # within the scope, as the list: services/lookup_text.py
+            from reftrack.services import lookup_text
+
+            advocate_id = lookup_text.advocate(reader, advocate)["id"]
         found = listing.referrals(reader, status=status, open_only=open_, advocate_id=advocate_id)
         return [referral_row(r, name) for r, name in found]
 
-    scope_owner = common.scope(owner, everyone)
-    if advocate is None:
-        rows = common.read(read, scope_owner=scope_owner)
-    else:  # a name to look up: through the database layer (services/lookup.py)
-        from reftrack.db_file import SessionReader
-        from reftrack.services import lookup
-
-        with common.read_session(scope_owner) as session:
-            who = lookup.advocate(session, advocate)
-            rows = read(SessionReader(session), who.id)
+    rows = common.read(read, scope_owner=common.scope(owner, everyone))
     render.emit(
         rows, REFERRAL_COLUMNS, fmt.value, table_columns=REFERRAL_TABLE, empty="no referrals match"
     )

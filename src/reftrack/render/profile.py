@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from reftrack import render
 from reftrack.enums import OutputFormat
 
-if TYPE_CHECKING:
-    from reftrack.models import Profile
-
-# `services.giving.GivenBack` (render does not import services): the ledger, intro and
-# gift rows `advocate show` adds
+# `services.profile_text.GivenBack` (render does not import services): the ledger, intro
+# and gift rows `advocate show` adds
 GivenBack = Any
+
+
+class Profile(Protocol):
+    """What `advocate show` presents (`services.profile_text.Profile`, or the ORM's
+    `models.Profile`): records with the models' attributes, dates as dates."""
+
+    @property
+    def advocate(self) -> Any: ...
+    @property
+    def scores(self) -> Sequence[Any]: ...
+    @property
+    def events(self) -> Sequence[Any]: ...
+    @property
+    def asks(self) -> Sequence[Any]: ...
+    @property
+    def referrals(self) -> Sequence[Any]: ...
+    @property
+    def open_follow_ups(self) -> Sequence[Any]: ...
+    @property
+    def referred_by(self) -> Any: ...
+    @property
+    def referrer_name(self) -> str | None: ...
+    @property
+    def notes(self) -> Sequence[Any]: ...
+    @property
+    def targets(self) -> Sequence[Any]: ...
 
 
 def _section(title: str, rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
@@ -83,7 +107,7 @@ def show(
             ("customer since", advocate.customer_since),
             ("source", render.label(advocate.source) if advocate.source else None),
             ("referred by", origin),
-            ("tags", ", ".join(advocate.tag_list)),
+            ("tags", ", ".join(tag for tag in (advocate.tags or "").split(";") if tag)),
             ("last milestone", advocate.last_milestone_on),
             ("last complaint", advocate.last_complaint_on),
             ("notes", advocate.notes),

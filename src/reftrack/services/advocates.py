@@ -254,6 +254,8 @@ def list_advocates(
 
 
 def profile(session: Session, *, advocate: Advocate) -> Profile:
+    """Through the ORM: the reference `advocate show`'s SQL text (services/profile_text.py)
+    is pinned to by tests/test_show_reads.py."""
     scores = session.exec(
         select(NpsScore)
         .where(NpsScore.advocate_id == advocate.id)

@@ -7,7 +7,6 @@ deleted through the ORM (with the intro's follow-ups), so `undo` brings them bac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from reftrack.enums import FollowUpKind
 from reftrack.errors import InvalidInputError, NotFoundError
 from reftrack.models import Advocate, Gift, Intro, Referral, id_of
 from reftrack.services import rules
+from reftrack.services.profile_text import GivenBack, Ledger  # `advocate show`'s shapes
 
 
 def _text(value: str, *, what: str, example: str) -> str:
@@ -144,20 +144,6 @@ def gifts_of(session: Session, *, advocate_id: int | None = None) -> list[Gift]:
     return list(session.scalars(query).all())
 
 
-@dataclass(frozen=True)
-class Ledger:
-    """The reciprocity ledger of one advocate: introductions you gave them, referrals
-    they gave you, and what the thank-yous cost."""
-
-    given: int
-    received: int
-    gifts: int
-    gifts_cost_cents: int
-
-    def text(self) -> str:
-        return f"given {self.given} · received {self.received}"
-
-
 def ledger(session: Session, *, advocate_id: int) -> Ledger:
     run = session.connection().execute
     given = run(select(func.count()).where(col(Intro.advocate_id) == advocate_id)).scalar()
@@ -197,16 +183,8 @@ def gift_rows(session: Session, *, advocate_id: int | None = None) -> list[dict[
     return [outreach_rows.gift_row(g, names.get(g.advocate_id)) for g in gifts]
 
 
-@dataclass(frozen=True)
-class GivenBack:
-    """What `advocate show` adds about giving back: the ledger, the intros, the gifts."""
-
-    ledger: Ledger
-    intros: list[dict[str, Any]]
-    gifts: list[dict[str, Any]]
-
-
 def given_back(session: Session, *, advocate_id: int) -> GivenBack:
+    """Through the ORM: the reference ``profile_text`` is pinned to (tests/test_show_reads.py)."""
     return GivenBack(
         ledger=ledger(session, advocate_id=advocate_id),
         intros=intro_rows(session, advocate_id=advocate_id),
