@@ -190,9 +190,8 @@ def test_the_fold_in_sql_is_the_engines_fold() -> None:
     """SQLite folds with names.fold; PostgreSQL with translate() over names.ACCENTED, which
     search skips for ASCII text (it would leave it as it is): the same answer either way."""
     from reftrack.db import open_database, resolve_url
-    from reftrack.db_file import SessionReader
+    from reftrack.db_file import SessionReader, folded
     from reftrack.names import ACCENTED, PLAIN, fold
-    from reftrack.services.search_log import folded
 
     texts = ["", "Jan", "JAN SMIT", "Zoë Müller", "ÉVA", "Straße", "İstanbul", "a\x7fb", "😀 Ö"]
     database = open_database(resolve_url(None))

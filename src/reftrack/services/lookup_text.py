@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reftrack.db_file import as_date, owner_scope
+from reftrack.db_file import as_date, folded, owner_scope
 from reftrack.errors import AmbiguousError, InvalidInputError, NotFoundError
-from reftrack.names import ACCENTED, PLAIN, escape_like, fold, rank
+from reftrack.names import escape_like, fold, rank
 
 if TYPE_CHECKING:
     from reftrack.db_file import Reader
@@ -61,14 +61,6 @@ def parse_id(ref: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def folded(reader: Reader, column: str, params: dict[str, Any]) -> str:
-    """The column in lower case without accents, in SQL (see reftrack.names)."""
-    if reader.dialect == "sqlite":
-        return f"reftrack_fold({column})"
-    params.update(accented=ACCENTED, plain=PLAIN)
-    return f"translate(lower({column}), :accented, :plain)"
-
-
 def _select(reader: Reader, kind: Named, what: str, where: str, params: dict[str, Any]) -> str:
     """``SELECT what FROM the table WHERE where``, within the reader's owner scope."""
     scope = owner_scope(reader, params, "owner")
@@ -94,13 +86,13 @@ def _active_first(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def matches(reader: Reader, kind: Named, text: str) -> list[dict[str, Any]]:
     """The records a typed name means: the exact name, else whole words, else parts."""
     params: dict[str, Any] = {"key": fold(text) or ""}
-    name = folded(reader, kind.column, params)
+    name = folded(reader, kind.column)
     sql = _select(reader, kind, "*", f"{name} = :key", params)
     exact = reader.rows(f"{sql} ORDER BY id LIMIT {_LIST_AT_MOST + 1}", params)
     if exact:
         return _active_first(exact)
     params = {"pattern": "%" + escape_like(params["key"]) + "%"}
-    name = folded(reader, kind.column, params)
+    name = folded(reader, kind.column)
     sql = _select(reader, kind, "*", f"{name} LIKE :pattern ESCAPE '\\'", params)
     ranked: dict[int, list[dict[str, Any]]] = {}
     for row in reader.rows(f"{sql} ORDER BY id LIMIT {_CANDIDATES}", params):

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reftrack.db_file import as_date
+from reftrack.db_file import as_date, digits_of, folded
 from reftrack.errors import InvalidInputError
 from reftrack.names import digits, escape_like, fold
 from reftrack.services import search_log
-from reftrack.services.search_log import LIKE, folded
+from reftrack.services.search_log import LIKE
 
 if TYPE_CHECKING:
     from reftrack.db_file import Reader
@@ -99,7 +99,7 @@ def _people(
     params: dict[str, Any] = {"pattern": pattern, "limit": limit}
     if phone:
         params["phone"] = f"%{phone}%"  # digits only: nothing to escape
-        tests.append(f"{search_log.digits(reader, 'p.phone')} LIKE :phone")
+        tests.append(f"{digits_of(reader, 'p.phone')} LIKE :phone")
     else:
         tests.append(folded(reader, "p.phone") + LIKE)
     sql = f"{select} WHERE {' OR '.join(tests)} ORDER BY p.id LIMIT :limit"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reftrack.db_file import as_date
-from reftrack.names import ACCENTED, PLAIN, fold
+from reftrack.db_file import as_date, folded
+from reftrack.names import fold
 from reftrack.records import target_state
 
 if TYPE_CHECKING:
@@ -16,28 +16,6 @@ if TYPE_CHECKING:
 
 # a LIKE whose pattern (:pattern, from names.escape_like) is taken literally
 LIKE = " LIKE :pattern ESCAPE '\\'"
-
-
-def folded(reader: Reader, column: str) -> str:
-    """The column in lower case without accents, in SQL (see reftrack.names): SQLite calls
-    names.fold (db_file.prepare_sqlite registers it); PostgreSQL has no unaccent by
-    default, so translate() folds the letters names.ACCENTED lists."""
-    if reader.dialect == "sqlite":
-        return f"reftrack_fold({column})"
-    # translate() costs PostgreSQL ~10 µs a value (it scans ACCENTED for each character):
-    # 150 ms of a search over 3,000 advocates and 3,000 prospects. ASCII text, which it
-    # would leave as it is, skips it.
-    return (
-        f"CASE WHEN {column} ~ '^[\\x01-\\x7f]*$' THEN lower({column}) "
-        f"ELSE translate(lower({column}), '{ACCENTED}', '{PLAIN}') END"
-    )
-
-
-def digits(reader: Reader, column: str) -> str:
-    """Only the digits of the column, in SQL (names.digits on SQLite)."""
-    if reader.dialect == "sqlite":
-        return f"reftrack_digits({column})"
-    return f"regexp_replace({column}, '\\D', '', 'g')"
 
 
 _TARGET_FIELDS = ("name", "company", "notes")
