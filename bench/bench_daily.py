@@ -2,7 +2,7 @@
 
     python bench/bench_daily.py                 # the book below, plus the 1k/100k `next` books
     python bench/bench_daily.py --quick         # fewer runs, no 100k book
-    python bench/bench_daily.py --pg URL        # also the reads on an empty PostgreSQL database
+    python bench/bench_daily.py --pg URL        # also the reads on a PostgreSQL database
     python bench/bench_daily.py --keep DIR      # keep the files and databases (for profiling)
 
 Builds a realistic book through `reftrack import` (3,000 advocates, 5,000 asks, 3,000
@@ -16,7 +16,8 @@ run says so when it cannot be). Then it times whole processes, interleaved, and 
 - `ask add`, `referral add`, `referral move`, `followup done`: ≤ 30× `python -c pass`
   (each run on a fresh copy of the book, so every run does the same write)
 - `next` and `today` on a book of 100,000 advocates: ≤ 1.2× the same on 1,000
-- with --pg: each read on PostgreSQL ≤ 1.3× the same read on SQLite
+- with --pg: each read on PostgreSQL ≤ 1.3× the same read on SQLite (the same book,
+  imported into the database when it is empty, reused when it already holds it)
 
 `--help`, `--version` and completion are timed and shown against `python -c pass`.
 Standard library and reftrack only; nothing outside a temporary folder is touched.
@@ -69,6 +70,43 @@ def build(folder: Path, name: str, book: Book, reftrack: str, env: dict[str, str
             env,
         )
     return db
+
+
+def counts_on(url: str) -> dict[str, int] | None:
+    """The rows of each kind in a PostgreSQL database; None when it has no reftrack schema."""
+    import psycopg
+
+    from reftrack.db_server import connect_args
+
+    args = connect_args(url)
+    if args is None:
+        raise SystemExit(f"--pg {url}: not a PostgreSQL URL reftrack reads through psycopg")
+    tables = {"advocates": "advocate", "asks": "ask", "referrals": "referral"}
+    tables["followups"] = "follow_up"
+    with psycopg.connect(autocommit=True, **args) as connection:
+        if connection.execute("SELECT to_regclass('alembic_version')").fetchone() == (None,):
+            return None
+        return {
+            kind: int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for kind, table in tables.items()
+        }
+
+
+def build_on_server(folder: Path, db: Path, reftrack: str, env: dict[str, str], url: str) -> str:
+    """The daily book on PostgreSQL: imported when the database is empty, kept when it
+    holds the same book as ``db`` (a run with --keep before), else refused: a bench must
+    not add its rows to someone's data."""
+    with closing(sqlite3.connect(db)) as connection:
+        want = {
+            kind: int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for kind, table in zip(KINDS, ("advocate", "ask", "referral", "follow_up"), strict=True)
+        }
+    have = counts_on(url)
+    if have == want:
+        return url
+    if have is not None and any(have.values()):
+        raise SystemExit(f"--pg {url} holds other records {have}; give an empty database")
+    return build(folder, "book", DAILY, reftrack, env, url)
 
 
 # --- Taskwarrior ---------------------------------------------------------------------------
@@ -264,7 +302,7 @@ def bench(
     write_cases = writes(reftrack, db, work, picks)
     server_reads: list[Case] = []
     if options.pg:
-        build(folder, "book", DAILY, reftrack, env, options.pg)
+        build_on_server(folder, db, reftrack, env, options.pg)
         server_reads = reads(reftrack, options.pg, picks, "postgresql")
     scale: list[Case] = []
     if not options.quick:

@@ -128,6 +128,21 @@ def test_daily_reads_on_a_file_import_no_database_layer(cli: Any, db_path: Path,
     assert not set(report["loaded"]) & set(forbidden), (name, report["loaded"])
 
 
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("name", sorted(DAILY_READS))
+def test_daily_reads_on_a_team_database_import_no_database_layer(
+    cli: Any, pg_database: str, name: str
+) -> None:
+    """On a team's PostgreSQL database at the head schema they read through psycopg."""
+    argv, forbidden = DAILY_READS[name]
+    assert cli("advocate", "add", "Anna", "--nps", "9", "--tag", "vip").exit_code == 0
+    assert cli("referral", "add", "Anna", "Piet", "--organic").exit_code == 0
+    stdout, report = probe(["reftrack", *argv], {"REFTRACK_DB": pg_database})
+    assert report["code"] in (0, None, 3), stdout
+    assert stdout.strip(), name  # it read the book
+    assert not set(report["loaded"]) & set(forbidden), (name, report["loaded"])
+
+
 def console_script() -> str:
     found = shutil.which("reftrack", path=str(Path(sys.executable).parent))
     if found is None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from reftrack.config import Settings
     from reftrack.db import Database
     from reftrack.db_file import FileReader, Reader
+    from reftrack.db_server import ServerReader
 
 T = TypeVar("T")
 
@@ -38,6 +39,8 @@ class State:
     created: str | None = None  # a SQLite file this invocation's --db made (said at the end)
     announce: bool = False  # say so: the path came from --db, where a typo makes a new file
     argv: list[str] = field(default_factory=list)  # as typed after `reftrack`
+    server: ServerReader | None = None  # a team database read through psycopg (see read)
+    server_failed: bool = False  # psycopg could not read it: the database layer will
 
 
 state = State()
@@ -49,6 +52,8 @@ def reset(db_option: str | None) -> None:
 
     if state.database is not None:
         state.database.engine.dispose()
+    _close_server()
+    state.server_failed = False
     state.db_option = db_option
     state.settings = None
     state.database = None
@@ -61,6 +66,7 @@ def use_database(db_option: str) -> None:
     """Switch this invocation to another database (``demo`` shows the one it made)."""
     if state.database is not None:
         state.database.engine.dispose()
+    _close_server()
     state.db_option = db_option
     state.database = None
     state.announce = False
@@ -152,7 +158,11 @@ def scope(owner: str | None = None, everyone: bool = False) -> str | None:
         return None
     if owner:
         return owner
-    return user() if _shared() else None
+    if not _shared():
+        return None
+    # your role, asked in the connection the read will use; else the database layer's
+    reader = _server_reader()
+    return reader.role if reader is not None else user()
 
 
 def _shared() -> bool:
@@ -166,9 +176,11 @@ def _shared() -> bool:
 
 def read(work: Callable[[Reader], T], *, scope_owner: str | None = None) -> T:
     """Run a read: straight from the SQLite file through sqlite3 when it is an ordinary
-    one (no SQLAlchemy to import), else, and again after any sqlite3 error there, in a
-    read session of the database layer, which makes, upgrades or refuses the database and
-    says what is wrong in its own words. ``work`` only reads: running it twice is safe."""
+    one, or from a team's PostgreSQL database through psycopg (db_server) when it is at
+    the head schema (no SQLAlchemy to import either way); else, and again after any
+    driver error there, in a read session of the database layer, which makes, upgrades
+    or refuses the database and says what is wrong in its own words. ``work`` only
+    reads: running it twice is safe."""
     import sqlite3
 
     reader = _file_reader(scope_owner)
@@ -179,6 +191,15 @@ def read(work: Callable[[Reader], T], *, scope_owner: str | None = None) -> T:
             pass  # locked, damaged, changed under us: the database layer says which
         finally:
             reader.close()
+    server = _server_reader()
+    if server is not None:
+        server.scope_owner = scope_owner
+        try:
+            return work(server)
+        except server.errors:
+            state.server_failed = True  # gone, cancelled, refused: said by the layer
+        finally:
+            _close_server()
     from reftrack.db_file import SessionReader
 
     with read_session(scope_owner) as session:
@@ -197,8 +218,34 @@ def _file_reader(scope_owner: str | None) -> FileReader | None:
     return db_file.open_file(path, busy_timeout_ms=timeout, scope_owner=scope_owner)
 
 
+def _server_reader() -> ServerReader | None:
+    """The invocation's psycopg reader of a team database (``scope`` may have opened it
+    to ask your role); None when the database layer is to read it."""
+    from reftrack import db_file
+
+    if state.server is not None:
+        return state.server
+    if state.server_failed or state.database is not None:
+        return None  # tried, or already open through the database layer (`demo`, tests)
+    raw = db_file.given(state.db_option)
+    if not db_file.ENABLED or not db_file.is_server(raw):
+        return None
+    from reftrack.db_server import open_server
+
+    state.server = open_server(raw, busy_timeout_ms=settings().busy_timeout_ms)
+    state.server_failed = state.server is None
+    return state.server
+
+
+def _close_server() -> None:
+    if state.server is not None:
+        state.server.close()
+        state.server = None
+
+
 @contextmanager
 def read_session(scope_owner: str | None = None) -> Iterator[Session]:
+    _close_server()  # `scope` asked your role through it; this read is the layer's
     with database().session(scope_owner=scope_owner) as session:
         yield session
 
