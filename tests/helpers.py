@@ -201,19 +201,21 @@ def on_pty(
     return output
 
 
-def both(cli: Invoke, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, Any, bool]:
-    """(exit code, stdout, stderr) through sqlite3 and through the database layer
-    (``db_file.ENABLED`` off, as on PostgreSQL), and whether the first left SQLAlchemy
-    unopened."""
+def both(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch, *args: str, env: dict[str, str] | None = None
+) -> tuple[Any, Any, bool]:
+    """(exit code, stdout, stderr) through the fast executor (sqlite3 on a file, psycopg on
+    a server) and through the database layer (``db_file.ENABLED`` off), and whether the
+    first left the database layer unopened."""
     from reftrack import db_file
     from reftrack.cli import common
 
-    fast = cli(*args)
-    took_file = common.state.database is None
+    fast = cli(*args, env=env)
+    took_fast = common.state.database is None
     monkeypatch.setattr(db_file, "ENABLED", False)
     try:
-        slow = cli(*args)
+        slow = cli(*args, env=env)
     finally:
         monkeypatch.setattr(db_file, "ENABLED", True)
     shape = lambda r: (r.exit_code, r.stdout, r.stderr)  # noqa: E731
-    return shape(fast), shape(slow), took_file
+    return shape(fast), shape(slow), took_fast

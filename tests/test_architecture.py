@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "db_locks": 3,
     "db_security": 3,
     "db": 4,
+    "db_server": 4,  # the reads on a server through psycopg (db_file's SQL text)
     "records": 5,
     "outreach_rows": 5,
     "journal": 5,
