@@ -166,6 +166,64 @@ def test_deferred_table_models_still_validate_and_dump_when_asked() -> None:
         FollowUp.model_validate({"kind": "thank", "advocate_id": 1, "due_on": "not a date"})
 
 
+# The console script's own entry (cli/main.run), which starts without the cyclic garbage
+# collector; reports whether it was back on, and how much start-up it froze, at the end.
+GC_PROBE = """
+import gc, json, sys
+sys.argv = {argv!r}
+from reftrack.cli.main import run
+try:
+    run()
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+report = {{"code": code, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}}
+sys.stderr.write("PROBE " + json.dumps(report) + "\\n")
+"""
+
+
+def gc_probe(argv: list[str], db_path: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE.format(argv=argv)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "REFTRACK_DB": str(db_path)},
+        timeout=60,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("PROBE ")]
+    assert lines, done.stderr
+    report: dict[str, Any] = json.loads(lines[-1].removeprefix("PROBE "))
+    return report
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [DAILY_WRITES["ask add"], DAILY_WRITES["followup done"], ["due"], ["advocate", "show", "1"]],
+)
+def test_the_command_s_work_is_garbage_collected(cli: Any, db_path: Path, argv: list[str]) -> None:
+    """Start-up runs without the collector (common.start_up); a write, a read through
+    sqlite3 and one through the database layer each turn it back on before their work,
+    with the start-up's objects frozen out of every later collection."""
+    assert cli("advocate", "add", "Anna", "--nps", "9").exit_code == 0
+    assert cli("referral", "add", "Anna", "Piet", "--phone", "2").exit_code == 0
+    report = gc_probe(["reftrack", *argv], db_path)
+    assert report["code"] in (0, None), report
+    assert report["enabled"] is True
+    assert report["frozen"] > 10_000  # the imported modules' objects, at least
+
+
+def test_an_embedding_program_keeps_its_collector(cli: Any) -> None:
+    """Only the console script's entry turns the collector off: the app invoked any other
+    way (these tests, a program that embeds it) leaves it as it was."""
+    import gc
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    assert cli("advocate", "add", "Anna").exit_code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
 def console_script() -> str:
     found = shutil.which("reftrack", path=str(Path(sys.executable).parent))
     if found is None:
