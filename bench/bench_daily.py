@@ -14,7 +14,9 @@ run says so when it cannot be). Then it times whole processes, interleaved, and 
 - `due`, `today`, `next`, `advocate show`, `advocate list`, `referral list`, `search` and
   name completion: each ≤ 2× `task next` and ≤ 16× `python -c pass`
 - `ask add`, `referral add`, `referral move`, `followup done`: ≤ 30× `python -c pass`
-  (each run on a fresh copy of the book, so every run does the same write)
+  (each run on a fresh copy of the book, so every run does the same write); shown beside
+  them, not judged: `python -c "import sqlmodel"` and `import reftrack.models` with the
+  garbage collector off (as reftrack starts), the floor of any write that loads the models
 - `next` and `today` on a book of 100,000 advocates: ≤ 1.2× the same on 1,000
 - with --pg: each read on PostgreSQL ≤ 1.3× the same read on SQLite (the same book,
   imported into the database when it is empty, reused when it already holds it)
@@ -300,6 +302,15 @@ def bench(
     sqlite_reads = [*reads(reftrack, str(db), picks, "sqlite"), name_completion]
     work = folder / "work.db"
     write_cases = writes(reftrack, db, work, picks)
+    # what no write through the ORM can go below: its imports alone (shown, not judged);
+    # the second as reftrack starts, without the cyclic GC (cli/common.start_up)
+    floors = [
+        Case("python -c 'import sqlmodel'", [python, "-c", "import sqlmodel"]),
+        Case(
+            "python -c 'import reftrack.models' (no GC)",
+            [python, "-c", "import gc; gc.disable(); import reftrack.models"],
+        ),
+    ]
     server_reads: list[Case] = []
     if options.pg:
         build_on_server(folder, db, reftrack, env, options.pg)
@@ -314,7 +325,7 @@ def bench(
                 Case(f"next ({tag})", [reftrack, "--db", path, "next"]),
                 Case(f"today ({tag})", [reftrack, "--db", path, "today"]),
             ]
-    cases += [*light, *sqlite_reads, *write_cases, *server_reads, *scale]
+    cases += [*light, *sqlite_reads, *write_cases, *floors, *server_reads, *scale]
     measure(cases, env, runs)
 
     by = {case.name: case.median for case in cases}

@@ -31,14 +31,22 @@ except SystemExit as exit:
 else:
     code = 0
 loaded = sorted({{name.split(".")[0] for name in sys.modules}} & set({heavy!r}))
-sys.stderr.write("PROBE " + json.dumps({{"code": code, "loaded": loaded}}) + "\\n")
+# the table classes whose Pydantic validator got built (deferred: see models.Table)
+models = sys.modules.get("reftrack.models")
+built = sorted(
+    name for name, value in vars(models).items()
+    if isinstance(value, type) and issubclass(value, models.Table) and value.__pydantic_complete__
+) if models else []
+sys.stderr.write("PROBE " + json.dumps({{"code": code, "loaded": loaded, "built": built}}) + "\\n")
 """
 
 
-def probe(argv: list[str], extra_env: dict[str, str] | None = None) -> tuple[str, dict]:
+def probe(
+    argv: list[str], extra_env: dict[str, str] | None = None, heavy: tuple[str, ...] = HEAVY
+) -> tuple[str, dict]:
     env = {**os.environ, **(extra_env or {})}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(argv=argv, heavy=HEAVY)],
+        [sys.executable, "-c", PROBE.format(argv=argv, heavy=heavy)],
         capture_output=True,
         text=True,
         env=env,
@@ -141,6 +149,104 @@ def test_daily_reads_on_a_team_database_import_no_database_layer(
     assert report["code"] in (0, None, 3), stdout
     assert stdout.strip(), name  # it read the book
     assert not set(report["loaded"]) & set(forbidden), (name, report["loaded"])
+
+
+# The daily writes go through the ORM (SQLModel), but need none of these: the migrations
+# (the schema check reads alembic_version itself), Rich (their lines go to stderr as they
+# are) or the file formats. Each is tens of milliseconds a write had no use for.
+WRITE_FORBIDDEN = ("alembic", "rich", "openpyxl", "icalendar", "vobject")
+DAILY_WRITES = {
+    "ask add": ["ask", "add", "Anna", "--channel", "phone", "--force"],
+    "referral add": ["referral", "add", "Anna", "Nieuw Prospect", "--phone", "1"],
+    "referral move": ["referral", "move", "1", "contacted"],
+    "followup done": ["followup", "done", "1"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(DAILY_WRITES))
+def test_daily_writes_import_only_the_database_layer(cli: Any, db_path: Path, name: str) -> None:
+    assert cli("advocate", "add", "Anna", "--nps", "9").exit_code == 0
+    assert cli("referral", "add", "Anna", "Piet", "--phone", "2").exit_code == 0  # #1, thank #1
+    argv, env = ["reftrack", *DAILY_WRITES[name]], {"REFTRACK_DB": str(db_path)}
+    stdout, report = probe(argv, env, (*WRITE_FORBIDDEN, "sqlmodel"))
+    assert report["code"] in (0, None), stdout
+    assert report["loaded"] == ["sqlmodel"], (name, report["loaded"])  # it did write
+    # no table class validated anything: their Pydantic schemas were never built
+    assert report["built"] == [], (name, report["built"])
+
+
+def test_deferred_table_models_still_validate_and_dump_when_asked() -> None:
+    """models.Table defers Pydantic's build (``defer_build``): a validation or a dump,
+    which nothing in reftrack does today, still works, building it then."""
+    from reftrack.models import Advocate, FollowUp
+
+    anna = Advocate.model_validate({"name": "Anna", "nps": 9, "archived": False})
+    assert (anna.name, anna.nps) == ("Anna", 9)
+    assert Advocate.__pydantic_complete__
+    assert Advocate(name="Bo", company="Gamma").model_dump(exclude_unset=True) == {
+        "name": "Bo",
+        "company": "Gamma",
+    }
+    with pytest.raises(ValueError, match="due_on"):
+        FollowUp.model_validate({"kind": "thank", "advocate_id": 1, "due_on": "not a date"})
+
+
+# The console script's own entry (cli/main.run), which starts without the cyclic garbage
+# collector; reports whether it was back on, and how much start-up it froze, at the end.
+GC_PROBE = """
+import gc, json, sys
+sys.argv = {argv!r}
+from reftrack.cli.main import run
+try:
+    run()
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+report = {{"code": code, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}}
+sys.stderr.write("PROBE " + json.dumps(report) + "\\n")
+"""
+
+
+def gc_probe(argv: list[str], db_path: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE.format(argv=argv)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "REFTRACK_DB": str(db_path)},
+        timeout=60,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("PROBE ")]
+    assert lines, done.stderr
+    report: dict[str, Any] = json.loads(lines[-1].removeprefix("PROBE "))
+    return report
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [DAILY_WRITES["ask add"], DAILY_WRITES["followup done"], ["due"], ["advocate", "show", "1"]],
+)
+def test_the_command_s_work_is_garbage_collected(cli: Any, db_path: Path, argv: list[str]) -> None:
+    """Start-up runs without the collector (common.start_up); a write, a read through
+    sqlite3 and one through the database layer each turn it back on before their work,
+    with the start-up's objects frozen out of every later collection."""
+    assert cli("advocate", "add", "Anna", "--nps", "9").exit_code == 0
+    assert cli("referral", "add", "Anna", "Piet", "--phone", "2").exit_code == 0
+    report = gc_probe(["reftrack", *argv], db_path)
+    assert report["code"] in (0, None), report
+    assert report["enabled"] is True
+    assert report["frozen"] > 10_000  # the imported modules' objects, at least
+
+
+def test_an_embedding_program_keeps_its_collector(cli: Any) -> None:
+    """Only the console script's entry turns the collector off: the app invoked any other
+    way (these tests, a program that embeds it) leaves it as it was."""
+    import gc
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    assert cli("advocate", "add", "Anna").exit_code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
 
 
 def console_script() -> str:

@@ -4,14 +4,17 @@ Enumerations and ranges are enforced by the database with CHECK constraints, not
 here: a row written by an import, an older version or a hand-made SQL statement obeys
 them too. Money is integer minor units (``value_cents``); dates are calendar dates;
 ``created_at``/``updated_at`` are UTC.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: Pydantic and SQLAlchemy each evaluate every
+column's annotation when a table class is made, and a string costs them more (about 10 ms
+of each write's start-up for these tables).
+"""
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from pydantic import ConfigDict
 from sqlalchemy import BigInteger, CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -56,7 +59,16 @@ ONE_SUBJECT = (
 )
 
 
-class Logged(SQLModel):
+class Table(SQLModel):
+    """What every table class derives from. Table instances are made without validation
+    (SQLModel's rule), so the Pydantic validator and serializer a class would otherwise
+    build when it is defined (~10 ms of every write's start-up for these tables) are built
+    on first use, which nothing in reftrack does (tests/test_startup.py)."""
+
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
+
+
+class Logged(Table):
     """Who logged a record (on a team database) and when it was made and last changed."""
 
     owner: str | None = Field(default=None, index=True)
@@ -106,7 +118,7 @@ class Advocate(Logged, table=True):
         return [tag for tag in (self.tags or "").split(";") if tag]
 
 
-class NpsScore(SQLModel, table=True):
+class NpsScore(Table, table=True):
     """One dated NPS answer; the advocate row carries the latest."""
 
     __tablename__ = "nps_score"
@@ -119,7 +131,7 @@ class NpsScore(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
 
 
-class AdvocateEvent(SQLModel, table=True):
+class AdvocateEvent(Table, table=True):
     """A value milestone or a complaint; the advocate row carries the latest of each."""
 
     __tablename__ = "advocate_event"
@@ -255,7 +267,7 @@ class Target(Logged, table=True):
     dropped_on: date | None = None
 
 
-class TargetVia(SQLModel, table=True):
+class TargetVia(Table, table=True):
     """An advocate who knows a target (`target add --via`); follows the target's owner."""
 
     __tablename__ = "target_via"
@@ -321,7 +333,7 @@ class Gift(Logged, table=True):
     notes: str | None = None
 
 
-class ChangeEntry(SQLModel, table=True):
+class ChangeEntry(Table, table=True):
     """One command that wrote: the change journal's entry (`reftrack log`, `undo`)."""
 
     __tablename__ = "change_entry"
@@ -334,7 +346,7 @@ class ChangeEntry(SQLModel, table=True):
     undone_by: str | None = None
 
 
-class ChangeRow(SQLModel, table=True):
+class ChangeRow(Table, table=True):
     """One row a journal entry inserted, updated or deleted, before and after (JSON text).
 
     An import's new rows are kept as a range, ``row_id`` to ``last_id``, without JSON."""

@@ -250,4 +250,6 @@ def _build(module_names: Iterable[str]) -> dict[str, Any]:
 
 
 def run() -> None:
+    """The console script (and ``python -m reftrack``)."""
+    common.start_up()
     app()
