@@ -53,6 +53,7 @@ def _demo(where: Path, *, keep: bool) -> None:
 
         raise InvalidInputError(f"{path} exists already; give another --folder")
     database = open_database(f"sqlite:///{path.resolve()}")
+    common.started()  # opened without common.database(): the collector back on all the same
     with database.session(write=True) as session:
         summary = build_demo(session, today=common.today(), settings=common.settings())
     database.engine.dispose()
