@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from reftrack import db_file, db_server
 from reftrack.cli import common
 from reftrack.db_errors import check_url
-from tests.helpers import Invoke, People, pg_admin
+from tests.helpers import Invoke, People, both, pg_admin
 from tests.test_file_reads import COMMANDS, fill
 
 ON_POSTGRES = pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
@@ -81,20 +81,6 @@ def test_parameters_are_written_as_sqlalchemy_writes_them_for_psycopg(sql: str) 
 
 
 # --- on the server: the command line, through both executors -----------------------------
-
-
-def both(cli: Invoke, monkeypatch: pytest.MonkeyPatch, *args: str, env: Any = None) -> Any:
-    """(exit code, stdout, stderr) through psycopg and through the database layer, and
-    whether the first left SQLAlchemy unopened."""
-    fast = cli(*args, env=env)
-    took_psycopg = common.state.database is None
-    monkeypatch.setattr(db_file, "ENABLED", False)
-    try:
-        slow = cli(*args, env=env)
-    finally:
-        monkeypatch.setattr(db_file, "ENABLED", True)
-    shape = lambda r: (r.exit_code, r.stdout, r.stderr)  # noqa: E731
-    return shape(fast), shape(slow), took_psycopg
 
 
 @ON_POSTGRES
