@@ -222,3 +222,51 @@ def test_a_corrected_customer_since_moves_the_value_check(cli: Invoke) -> None:
     ok(cli("advocate", "milestone", "karin", "--on", "2026-03-12"))
     ok(cli("advocate", "edit", "karin", "--since", "2026-02-20"))  # answered: none again
     assert [f for f in data(cli, "followup", "list") if f["kind"] == "value_check"] == []
+
+
+# --- one follow-up of its kind (found by tests/test_invariants.py) ------------------------
+
+
+def _of_kind(cli: Invoke, kind: str) -> list[dict[str, Any]]:
+    return [f for f in data(cli, "followup", "list", "--all") if f["kind"] == kind]
+
+
+def test_a_check_back_whose_ask_brought_a_referral_is_not_reopened(cli: Invoke, two: None) -> None:
+    ok(cli("ask", "add", "anna", "--force", "--on", "2026-03-01"))
+    ok(cli("referral", "add", "anna", "Piet", "--on", "2026-03-04"))  # answers the ask
+    [check] = _of_kind(cli, "check_ask")
+    assert check["done_on"] is not None
+    assert_one_line_error(
+        cli("followup", "reopen", str(check["id"])),
+        "whose outcome is now referred",
+        "reftrack ask outcome 1",
+    )
+    assert _of_kind(cli, "check_ask")[0]["done_on"] is not None  # nothing written
+    ok(cli("ask", "outcome", "1", "pending"))  # what the error says: then it is open again
+    assert [f["done_on"] for f in _of_kind(cli, "check_ask")].count(None) == 1
+
+
+def test_an_older_circle_back_is_not_reopened_beside_the_newer(cli: Invoke, two: None) -> None:
+    ok(cli("ask", "add", "anna", "--force", "--on", "2026-01-05"))
+    ok(cli("ask", "add", "anna", "--force", "--on", "2026-03-01"))  # cancels the first
+    older, newer = sorted(_of_kind(cli, "circle_back"), key=lambda f: f["id"])
+    assert older["done_on"] is not None and newer["done_on"] is None
+    assert_one_line_error(
+        cli("followup", "reopen", str(older["id"])), f"follow-up #{newer['id']}", "open already"
+    )
+    ok(cli("followup", "cancel", str(newer["id"])))
+    ok(cli("followup", "reopen", str(older["id"])))  # the only one now: fine
+
+
+def test_merging_two_circled_back_advocates_keeps_the_later_circle_back(
+    cli: Invoke, two: None
+) -> None:
+    ok(cli("ask", "add", "anna", "--force", "--on", "2026-01-05"))
+    ok(cli("ask", "add", "bram", "--force", "--on", "2026-02-05"))
+    ok(cli("advocate", "merge", "anna", "bram", "--yes"))
+    circle_backs = _of_kind(cli, "circle_back")
+    still_open = [f for f in circle_backs if f["done_on"] is None]
+    assert len(circle_backs) == 2 and len(still_open) == 1
+    assert still_open[0]["due_on"] == max(f["due_on"] for f in circle_backs)
+    ok(cli("undo", "--yes"))  # apart again, each with its own
+    assert [f["done_on"] for f in _of_kind(cli, "circle_back")] == [None, None]

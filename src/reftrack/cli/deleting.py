@@ -81,7 +81,7 @@ def merge(
         kept = lookup.advocate(session, keep)
         plan = merging.plan(session, keep=kept, duplicate=lookup.advocate(session, duplicate))
         common.confirm(plan.summary(), yes=yes)
-        merging.carry_out(session, plan)
+        merging.carry_out(session, plan, on=common.today())
     render.message(
         plan.summary().replace("merge ", "merged ", 1).replace("is then deleted", "deleted")
     )

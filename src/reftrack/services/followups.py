@@ -165,6 +165,7 @@ def reopen(session: Session, *, follow_up: FollowUp) -> FollowUp:
             outcome=f"replaced by #{follow_up.id}, reopened",
             cancelled=True,
         )
+    _one_of_its_kind(session, follow_up)
     was = follow_up.done_on
     rules.reopen(session, follow_up)
     if follow_up.kind == FollowUpKind.thank and referral is not None and referral.thanked_on == was:
@@ -182,6 +183,34 @@ def reopen(session: Session, *, follow_up: FollowUp) -> FollowUp:
         referral.thanked_on = other_thanks
         rules.touch(session, referral)
     return follow_up
+
+
+def _one_of_its_kind(session: Session, follow_up: FollowUp) -> None:
+    """An ask keeps open only the follow-up its outcome keeps (one), an advocate one
+    circle-back: a reopen that would make a second, or one the outcome no longer keeps,
+    is refused with what to do instead."""
+    kind = FollowUpKind(follow_up.kind)
+    ask = session.get(Ask, follow_up.ask_id) if follow_up.ask_id is not None else None
+    if ask is not None and kind in (
+        FollowUpKind.check_ask,
+        FollowUpKind.check_promise,
+        FollowUpKind.collect,
+    ):
+        if rules.kept_open_by(ask.outcome) is not kind:
+            raise InvalidInputError(
+                f"follow-up #{follow_up.id} follows up ask #{ask.id}, whose outcome is now "
+                f"{ask.outcome}; set the outcome first (reftrack ask outcome {ask.id} …)"
+            )
+        others = rules.pending(session, kind=kind, ask_id=ask.id)
+    elif kind is FollowUpKind.circle_back:
+        others = rules.open_for(session, kind=kind, advocate_id=follow_up.advocate_id or 0)
+    else:
+        return
+    if others:
+        raise InvalidInputError(
+            f"follow-up #{others[0].id} ({kind.value.replace('_', '-')}, due "
+            f"{others[0].due_on}) is open already; snooze or edit that one instead"
+        )
 
 
 def edit(

@@ -4,10 +4,12 @@ history of both."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
 
+from reftrack.enums import FollowUpKind
 from reftrack.errors import InvalidInputError
 from reftrack.models import (
     Advocate,
@@ -22,6 +24,7 @@ from reftrack.models import (
     TargetVia,
     utcnow,
 )
+from reftrack.services import rules
 from reftrack.services.advocates import normalise_tags
 
 # Fields the kept record takes from the duplicate when it has none of its own.
@@ -77,7 +80,7 @@ def plan(session: Session, *, keep: Advocate, duplicate: Advocate) -> Merge:
     return merge
 
 
-def carry_out(session: Session, merge: Merge) -> None:
+def carry_out(session: Session, merge: Merge, *, on: date) -> None:
     keep, duplicate = merge.keep, merge.duplicate
     known = {
         v.target_id for v in session.exec(select(TargetVia).where(TargetVia.advocate_id == keep.id))
@@ -112,6 +115,26 @@ def carry_out(session: Session, merge: Merge) -> None:
     keep.updated_at = utcnow()
     session.add(keep)
     session.flush()
+    _one_circle_back(session, keep, on=on)
+
+
+def _one_circle_back(session: Session, keep: Advocate, *, on: date) -> None:
+    """Both were to be circled back to: the later one stays (asking again before it would
+    be nagging), the other is cancelled."""
+    circle_backs = sorted(
+        rules.open_for(session, kind=FollowUpKind.circle_back, advocate_id=keep.id or 0),
+        key=lambda f: (f.due_on, f.id or 0),
+    )
+    if len(circle_backs) > 1:
+        kept = circle_backs[-1]
+        rules.close(
+            session,
+            circle_backs[:-1],
+            on=on,
+            outcome=f"advocates merged: circle-back #{kept.id} stays",
+            cancelled=True,
+        )
+        session.flush()
 
 
 def _latest(keep: Advocate, duplicate: Advocate) -> None:

@@ -205,6 +205,11 @@ _OUTCOME_FOLLOW_UP = {
 }
 
 
+def kept_open_by(outcome: str) -> FollowUpKind | None:
+    """The follow-up an ask with this outcome keeps open (None: none)."""
+    return _OUTCOME_FOLLOW_UP.get(Outcome(outcome))
+
+
 def ask_answered(session: Session, *, ask: Ask, on: date, settings: Settings | None = None) -> None:
     """Each outcome keeps its own follow-up open and closes the others': pending → the
     check-back (due again when the outcome goes back to pending), promised → "did they make
