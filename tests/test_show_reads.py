@@ -254,4 +254,4 @@ def test_the_date_columns_follow_the_rule_the_profile_reads_them_by() -> None:
     for table in SQLModel.metadata.tables.values():
         for column in table.c:
             is_date = isinstance(column.type, Date)
-            assert profile_text.is_date(column.name) is is_date, (table.name, column.name)
+            assert db_file.is_date(column.name) is is_date, (table.name, column.name)

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 from reftrack.errors import DatabaseError
@@ -115,6 +116,13 @@ def folded(reader: Reader, column: str) -> str:
     )
 
 
+# a LIKE whose pattern (:pattern, from names.escape_like) is taken literally
+LIKE = " LIKE :pattern ESCAPE '\\'"
+# the largest integer either engine stores (signed 64 bits): a larger id names nothing, a
+# larger LIMIT means all
+MAX_INTEGER = 2**63 - 1
+
+
 def digits_of(reader: Reader, column: str) -> str:
     """Only the digits of the column, in SQL (names.digits on SQLite)."""
     if reader.dialect == "sqlite":
@@ -125,6 +133,17 @@ def digits_of(reader: Reader, column: str) -> str:
 def as_date(value: Any) -> Any:
     """A date column's value as a date: SQLite hands dates back as ISO text."""
     return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def is_date(column: str) -> bool:
+    """The schema's rule: a calendar date's column is named ``…_on``, or customer_since
+    (tests/test_show_reads.py checks it against every table of the models)."""
+    return column.endswith("_on") or column == "customer_since"
+
+
+def record(row: Mapping[str, Any]) -> SimpleNamespace:
+    """A row as an object with the model's attributes, its dates as dates."""
+    return SimpleNamespace(**{k: as_date(v) if is_date(k) else v for k, v in row.items()})
 
 
 def bind(params: Mapping[str, Any] | None, dialect: str) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from reftrack.db_file import as_date
 from reftrack.db_file import owner_scope as _scope
+from reftrack.db_file import record
 from reftrack.enums import OPEN_STATUSES, Segment, Status
 from reftrack.names import escape_like
 
@@ -23,25 +23,12 @@ FIRST_STEP = (
     "--since 2024-05-01, or reftrack import advocates Connections.csv --preset linkedin "
     "(reftrack demo shows a sample)"
 )
-# the date columns (tests/test_file_reads.py checks these against the models)
-_ADVOCATE_DATES = (
-    "nps_on",
-    "customer_since",
-    "last_milestone_on",
-    "last_complaint_on",
-    "churned_on",
-)
-_REFERRAL_DATES = ("received_on", "closed_on", "thanked_on")
 _SEGMENTS = {
     Segment.promoter: "nps >= 9",
     Segment.passive: "nps BETWEEN 7 AND 8",
     Segment.detractor: "nps <= 6",
     Segment.unscored: "nps IS NULL",
 }
-
-
-def _record(row: dict[str, Any], dates: tuple[str, ...]) -> SimpleNamespace:
-    return SimpleNamespace(**{k: as_date(v) if k in dates else v for k, v in row.items()})
 
 
 def advocates(
@@ -60,7 +47,7 @@ def advocates(
         where += " AND lower(';' || coalesce(tags, '') || ';') LIKE :tag ESCAPE '\\'"
     where += _scope(reader, params, "owner")
     sql = f"SELECT * FROM advocate WHERE archived = :archived{where} ORDER BY lower(name), id"
-    return [_record(row, _ADVOCATE_DATES) for row in reader.rows(sql, params)]
+    return [record(row) for row in reader.rows(sql, params)]
 
 
 def referrals(
@@ -91,7 +78,7 @@ def referrals(
     found = []
     for row in reader.rows(sql, params):
         name = row.pop("advocate__name")
-        found.append((_record(row, _REFERRAL_DATES), name))
+        found.append((record(row), name))
     return found
 
 

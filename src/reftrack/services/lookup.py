@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from reftrack.db_file import SessionReader
+from reftrack.db_file import MAX_INTEGER, SessionReader
 from reftrack.errors import InvalidInputError, NotFoundError
 from reftrack.models import Advocate, Ask, FollowUp, Referral, Target
 from reftrack.names import ACCENTED, PLAIN, escape_like
@@ -28,7 +28,7 @@ __all__ = ["escape_like", "folded", "parse_id"]  # search and others take these 
 
 
 def _get(session: Session, model: Any, record_id: int) -> Any:
-    return session.get(model, record_id) if record_id <= lookup_text.MAX_ID else None
+    return session.get(model, record_id) if record_id <= MAX_INTEGER else None
 
 
 def folded(session: Session, column: Any) -> Any:

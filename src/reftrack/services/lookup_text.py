@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reftrack.db_file import as_date, folded, owner_scope
+from reftrack.db_file import LIKE, MAX_INTEGER, as_date, folded, owner_scope
 from reftrack.errors import AmbiguousError, InvalidInputError, NotFoundError
 from reftrack.names import escape_like, fold, rank
 
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 _LIST_AT_MOST = 8
 _SUGGEST_FROM_AT_MOST = 20_000
 _CANDIDATES = 2_000  # partial matches ranked in Python; a part this common is ambiguous anyway
-# The largest id a database stores (a signed 64-bit integer); a bigger number names nothing.
-MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ def _select(reader: Reader, kind: Named, what: str, where: str, params: dict[str
 
 
 def by_id(reader: Reader, kind: Named, record_id: int) -> dict[str, Any] | None:
-    if record_id > MAX_ID:
+    if record_id > MAX_INTEGER:
         return None
     params: dict[str, Any] = {"id": record_id}
     found = reader.rows(_select(reader, kind, "*", "id = :id", params), params)
@@ -92,8 +90,7 @@ def matches(reader: Reader, kind: Named, text: str) -> list[dict[str, Any]]:
     if exact:
         return _active_first(exact)
     params = {"pattern": "%" + escape_like(params["key"]) + "%"}
-    name = folded(reader, kind.column)
-    sql = _select(reader, kind, "*", f"{name} LIKE :pattern ESCAPE '\\'", params)
+    sql = _select(reader, kind, "*", name + LIKE, params)
     ranked: dict[int, list[dict[str, Any]]] = {}
     for row in reader.rows(f"{sql} ORDER BY id LIMIT {_CANDIDATES}", params):
         level = rank(row[kind.column], text)

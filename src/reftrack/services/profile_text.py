@@ -11,10 +11,9 @@ one more statement in ``SECTIONS`` (and a field of ``Profile``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from reftrack.db_file import as_date
+from reftrack.db_file import record
 from reftrack.outreach_rows import gift_row, intro_row
 from reftrack.services import lookup_text
 
@@ -51,17 +50,6 @@ _ORIGIN = (
     "SELECT r.*, a.name AS referrer__name FROM referral AS r "
     "LEFT JOIN advocate AS a ON a.id = r.advocate_id WHERE r.id = :id"
 )
-
-
-def is_date(column: str) -> bool:
-    """The schema's rule: a calendar date's column is named ``…_on``, or customer_since
-    (tests/test_show_reads.py checks it against the models)."""
-    return column.endswith("_on") or column == "customer_since"
-
-
-def record(row: dict[str, Any]) -> SimpleNamespace:
-    """A row as an object with the model's attributes (dates as dates)."""
-    return SimpleNamespace(**{k: as_date(v) if is_date(k) else v for k, v in row.items()})
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reftrack.db_file import as_date, digits_of, folded
+from reftrack.db_file import LIKE, MAX_INTEGER, as_date, digits_of, folded
 from reftrack.errors import InvalidInputError
 from reftrack.names import digits, escape_like, fold
 from reftrack.services import search_log
-from reftrack.services.search_log import LIKE
 
 if TYPE_CHECKING:
     from reftrack.db_file import Reader
 
 FIELDS = ("name", "company", "email", "phone", "notes")
-# LIMIT takes a signed 64-bit integer on both engines; a larger --limit means the same: all
-_MOST = 2**63 - 1
 # each kind of person: its query (columns under the names FIELDS uses) and its name column
 _PEOPLE = {
     "advocate": (
@@ -76,7 +73,7 @@ def search(reader: Reader, text: str, *, limit: int) -> list[Hit]:
     wanted = text.strip()
     if len(wanted) < 2:
         raise InvalidInputError("search for at least 2 characters (a name, e-mail or phone)")
-    limit = min(limit, _MOST)
+    limit = min(limit, MAX_INTEGER)
     key = fold(wanted) or ""
     phone = _phone_key(wanted)
     pattern = "%" + escape_like(key) + "%"

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reftrack.db_file import as_date, folded
+from reftrack.db_file import LIKE, as_date, folded
 from reftrack.names import fold
 from reftrack.records import target_state
 
 if TYPE_CHECKING:
     from reftrack.db_file import Reader
-
-# a LIKE whose pattern (:pattern, from names.escape_like) is taken literally
-LIKE = " LIKE :pattern ESCAPE '\\'"
 
 
 _TARGET_FIELDS = ("name", "company", "notes")

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from reftrack.db_file import as_date, id_marks, owner_scope
+from reftrack.db_file import id_marks, owner_scope, record
 from reftrack.enums import Segment, Status, segment_of
 from reftrack.services import reciprocity, target_facts
 from reftrack.services.guards import (
@@ -162,8 +162,6 @@ SELECT a.id, a.name, a.company, a.email, a.phone, a.nps, a.nps_on, a.customer_si
 FROM advocate AS a
 WHERE {where}
 """
-_DATES = ("nps_on", "customer_since", "last_complaint_on", "last_milestone_on")
-_DATES_TOO = ("recent_ask_on", "last_asked_on")
 
 # The guards of ``guards.guard_refusals`` that the advocate row decides, as SQL: `next`
 # with a limit reads only those who pass them (and ``guard_refusals`` checks each read
@@ -224,11 +222,7 @@ def _params(reader: Reader, *, on: date, settings: Settings) -> tuple[dict[str, 
 
 
 def _facts(reader: Reader, params: dict[str, Any], where: str) -> list[SimpleNamespace]:
-    dates = _DATES + _DATES_TOO
-    return [
-        SimpleNamespace(**{k: as_date(v) if k in dates else v for k, v in row.items()})
-        for row in reader.rows(_FACTS.format(where=where), params)
-    ]
+    return [record(row) for row in reader.rows(_FACTS.format(where=where), params)]
 
 
 def _rows(reader: Reader, *, on: date, settings: Settings) -> list[Any]:
