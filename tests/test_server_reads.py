@@ -1,4 +1,4 @@
-"""The daily reads on a team's PostgreSQL database run through psycopg alone (db_server),
+"""The daily reads on a team's PostgreSQL database run through psycopg2 alone (db_server),
 pinned to the database layer's SessionReader: every command prints byte for byte what it
 prints through SQLAlchemy, for each salesperson of a database with row-level security;
 every word about an unusual database (missing, old, newer, another program's, a role the
@@ -207,23 +207,37 @@ def test_an_empty_or_older_database_is_made_or_upgraded_by_the_database_layer(
 def test_without_psycopg_the_database_layer_says_what_to_install(
     cli: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Without psycopg 3, the database layer's driver, the reads do not run on psycopg2
+    alone: the layer says what to install, as it does for every other command."""
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
     fast, slow, _ = both(cli, monkeypatch, "due")
     assert fast == slow and "pip install 'reftrack[postgres]'" in fast[2]
 
 
 @ON_POSTGRES
+def test_without_psycopg2_the_database_layer_reads(
+    cli: Invoke, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("advocate", "add", "Anna").exit_code == 0
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
+    assert db_server.open_server(pg_database, busy_timeout_ms=1000) is None
+    result = cli("advocate", "list", "--format", "json")
+    assert result.exit_code == 0 and '"name": "Anna"' in result.stdout
+    assert common.state.database is not None  # read by the layer
+
+
+@ON_POSTGRES
 def test_a_server_error_mid_read_is_said_by_the_database_layer(
     cli: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A read that fails under psycopg (the server went away, a statement cancelled) is
+    """A read that fails under psycopg2 (the server went away, a statement cancelled) is
     read again through the database layer, whose error or answer is the one shown."""
-    import psycopg
+    import psycopg2
 
     assert cli("advocate", "add", "Anna").exit_code == 0
 
     def broken(self: Any, sql: str, params: Any = None) -> Any:
-        raise psycopg.OperationalError("the connection is lost")
+        raise psycopg2.OperationalError("the connection is lost")
 
     monkeypatch.setattr(db_server.ServerReader, "rows", broken)
     result = cli("advocate", "list", "--format", "json")
@@ -233,7 +247,7 @@ def test_a_server_error_mid_read_is_said_by_the_database_layer(
 
 @ON_POSTGRES
 def test_the_reader_reads_one_snapshot_read_only(pg_database: str) -> None:
-    import psycopg
+    import psycopg2.errors
 
     reader = db_server.open_server(pg_database, busy_timeout_ms=1500)
     assert reader is not None
@@ -248,7 +262,7 @@ def test_the_reader_reads_one_snapshot_read_only(pg_database: str) -> None:
             "read_only": "on",
             "lock_timeout": "1500ms",
         }
-        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        with pytest.raises(psycopg2.errors.ReadOnlySqlTransaction):
             reader.rows("INSERT INTO advocate (name) VALUES (:name)", {"name": "Nobody"})
     finally:
         reader.close()

@@ -1,18 +1,28 @@
-"""The daily reads on a team's PostgreSQL server through psycopg alone (``ServerReader``).
+"""The daily reads on a team's PostgreSQL server through psycopg2 alone (``ServerReader``).
 
-The third executor of db_file's SQL text: one psycopg connection made from the URL as
+The third executor of db_file's SQL text: one DB-API connection made from the URL as
 SQLAlchemy's psycopg dialect makes it, so the server sees the same role (its row-level
 security, and ``current_user`` as the owner a read is scoped to), and one read-only
 transaction that also asks who you are and which schema the database has. No SQLAlchemy,
-SQLModel or pydantic to import. Anything unusual (another driver, several hosts, the
-server refusing, an old, new or missing schema, psycopg not installed) gives None: the
-database layer then opens, upgrades or refuses the database in its own words.
+SQLModel or pydantic to import.
+
+Why psycopg2 beside psycopg 3, the database layer's driver: for a read that lasts a few
+milliseconds on the server, ``import psycopg`` (asyncio, logging, importlib.metadata,
+ctypes: ≈100 ms) was most of the command; ``import psycopg2`` (its C module over the same
+libpq) costs a fifth of that (docs/performance.md). Both take the same connection
+keywords and the same ``%(name)s`` parameters and hand back the same Python types; the
+differential tests pin every read's output to the database layer's.
+
+Anything unusual (another driver, several hosts, the server refusing, an old, new or
+missing schema, psycopg 3 or psycopg2 not installed) gives None: the database layer then
+opens, upgrades or refuses the database in its own words.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from importlib.util import find_spec
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -93,7 +103,7 @@ _START = (
 
 
 class ServerReader:
-    """A team's PostgreSQL database read through psycopg, in one read-only transaction."""
+    """A team's PostgreSQL database read through psycopg2, in one read-only transaction."""
 
     dialect = "postgresql"
 
@@ -104,9 +114,12 @@ class ServerReader:
         self.scope_owner: str | None = None
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        cursor = self.connection.execute(placeholders(sql), bind(params, self.dialect))
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        with self.connection.cursor() as cursor:
+            # psycopg2 quotes the values into the text itself (libpq's escaping); always
+            # a mapping, so that a doubled ``%`` is read as one even with no parameters
+            cursor.execute(placeholders(sql), bind(params, self.dialect))
+            names = [column.name for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def close(self) -> None:
         self.connection.close()
@@ -116,24 +129,25 @@ def open_server(url: str, *, busy_timeout_ms: int) -> ServerReader | None:
     """The database at ``url`` as ``db.open_database`` would find it, without SQLAlchemy;
     None when it is anything but a reachable reftrack database at the head schema."""
     args = connect_args(url)
-    if args is None:
-        return None
+    if args is None or find_spec("psycopg") is None:
+        return None  # without the layer's own driver, the layer says what to install
     try:
-        import psycopg
+        import psycopg2
     except ImportError:
         return None
     connection = None
     try:
-        connection = psycopg.connect(autocommit=True, **args)  # BEGIN is sent with the rest
-        cursor = connection.execute(_START.format(timeout=int(busy_timeout_ms)))
-        while cursor.nextset():
-            pass  # to the last statement's result: BEGIN and SET give none
-        role, version = cursor.fetchone() or (None, None)
-    except psycopg.Error:
+        connection = psycopg2.connect(**args)
+        connection.autocommit = True  # BEGIN is sent with the rest, in one round trip
+        with connection.cursor() as cursor:
+            # several statements in one: the result is the last one's
+            cursor.execute(_START.format(timeout=int(busy_timeout_ms)))
+            role, version = cursor.fetchone() or (None, None)
+    except psycopg2.Error:
         if connection is not None:
             connection.close()
         return None
     if version != SCHEMA_HEAD or role is None:
         connection.close()
         return None
-    return ServerReader(connection, str(role), (psycopg.Error,))
+    return ServerReader(connection, str(role), (psycopg2.Error,))
