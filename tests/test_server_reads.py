@@ -266,3 +266,35 @@ def test_the_reader_reads_one_snapshot_read_only(pg_database: str) -> None:
             reader.rows("INSERT INTO advocate (name) VALUES (:name)", {"name": "Nobody"})
     finally:
         reader.close()
+
+
+@ON_POSTGRES
+def test_the_fold_skips_no_accent_in_a_one_byte_database(pg_database: str) -> None:
+    """In a one-byte database (SQL_ASCII) every text has as many bytes as characters: the
+    ASCII shortcut must not take "Zoë" for ASCII there, and the fold stays translate()'s."""
+    from sqlalchemy.orm import Session
+
+    from reftrack.db_file import SessionReader, folded
+    from reftrack.names import ACCENTED, PLAIN
+
+    url = make_url(pg_database)
+    name = f"{url.database}_bytes"
+    _run_as_admin(pg_database, f"CREATE DATABASE {name} ENCODING 'SQL_ASCII' TEMPLATE template0")
+    # the text comes back as UTF-8 (SQL_ASCII passes the bytes as they are)
+    engine = create_engine(url.set(database=name), connect_args={"client_encoding": "utf8"})
+    try:
+        with Session(engine) as session:
+            reader = SessionReader(session)
+            [encoding] = reader.rows("SELECT current_setting('server_encoding') AS e")
+            assert encoding == {"e": "SQL_ASCII"}
+            for value in ("Zoë MÜLLER", "Jan", "Straße"):
+                # compared on the server: translate() over bytes need not give UTF-8 back
+                [row] = reader.rows(
+                    f"SELECT {folded(reader, 'CAST(:text AS TEXT)')} "
+                    f"= translate(lower(:text), '{ACCENTED}', '{PLAIN}') AS same",
+                    {"text": value},
+                )
+                assert row == {"same": True}, value
+    finally:
+        engine.dispose()
+        _run_as_admin(pg_database, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
