@@ -161,6 +161,46 @@ def test_deleting_the_referral_opens_the_target_and_undo_closes_it(
 
 
 @pytest.mark.usefixtures("book")
+def test_a_corrected_referral_reaches_the_target_it_now_names(cli: Invoke, cli_json: Json) -> None:
+    """`referral edit` keeps the target in step: a typo corrected reaches the target, a
+    prospect changed away opens it again, a corrected day dates it, undo puts it back."""
+    ok(cli("ask", "add", "anna", "--for", "Jan", "--on", "2026-03-02"))
+    ok(cli("referral", "add", "anna", "Jan Pieterz", "--phone", "1", "--on", "2026-03-09"))
+    assert targets(cli_json)["Jan Pieters"]["state"] == "open"  # a typo: someone else
+    said = ok(cli("referral", "edit", "1", "--prospect", "Jan Pieters"))
+    assert "target #1 Jan Pieters (Omega) reached" in said.stderr
+    jan = targets(cli_json)["Jan Pieters"]
+    assert (jan["state"], jan["closed_on"], jan["referral_id"]) == ("reached", "2026-03-09", 1)
+    said = ok(cli("referral", "edit", "1", "--on", "2026-03-10"))
+    assert "reached" not in said.stderr and "open again" not in said.stderr
+    assert targets(cli_json)["Jan Pieters"]["closed_on"] == "2026-03-10"
+    said = ok(cli("referral", "edit", "1", "--prospect", "Piet Bakker"))
+    assert "target #1 Jan Pieters (Omega) is open again" in said.stderr
+    jan = targets(cli_json)["Jan Pieters"]
+    assert (jan["state"], jan["closed_on"], jan["referral_id"]) == ("open", None, None)
+    ok(cli("undo", "--yes"))
+    assert targets(cli_json)["Jan Pieters"]["referral_id"] == 1
+
+
+@pytest.mark.usefixtures("book")
+def test_a_referral_moved_to_another_advocate_or_ask_is_judged_again(
+    cli: Invoke, cli_json: Json
+) -> None:
+    """Moved to an advocate who does not know the target and with no ask for them, the same
+    name is someone else's Jan Pieters; linked to the ask for him, it reaches him."""
+    ok(cli("advocate", "add", "Carla", "--nps", "9", *OLD))
+    ok(cli("ask", "add", "carla", "--for", "Jan", "--on", "2026-03-02"))
+    ok(cli("referral", "add", "bram", "Jan Pieters", "--organic", "--phone", "1"))
+    assert targets(cli_json)["Jan Pieters"]["referral_id"] == 1  # Bram knows him
+    said = ok(cli("referral", "edit", "1", "--advocate", "carla"))
+    assert "is open again" in said.stderr  # Carla does not know him; no ask linked
+    assert targets(cli_json)["Jan Pieters"]["state"] == "open"
+    said = ok(cli("referral", "edit", "1", "--ask", "1"))
+    assert "target #1 Jan Pieters (Omega) reached" in said.stderr
+    assert targets(cli_json)["Jan Pieters"]["referral_id"] == 1
+
+
+@pytest.mark.usefixtures("book")
 def test_next_names_the_targets_and_lifts_by_30(cli: Invoke, cli_json: Json) -> None:
     rows = {row["advocate"]: row for row in cli_json("next")}
     # promoter 9 = 100, passive 8 = 60 + 5; each + 30 for knowing a target (flat)

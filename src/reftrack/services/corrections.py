@@ -15,7 +15,7 @@ from reftrack.config import Settings
 from reftrack.enums import WON_THANK_NOTE, Channel, FollowUpKind, Outcome, Status
 from reftrack.errors import InvalidInputError
 from reftrack.models import Advocate, Ask, FollowUp, Referral, id_of
-from reftrack.services import rules
+from reftrack.services import rules, targets
 
 
 def _shift(session: Session, follow_ups: list[FollowUp], days: int) -> None:
@@ -155,7 +155,7 @@ def edit_referral(
         raise InvalidInputError("nothing to change; see `reftrack referral edit --help`")
     rules.touch(session, referral)
     session.flush()
-    return said
+    return said + targets.referral_edited(session, referral=referral)
 
 
 def _edit_fields(

@@ -237,6 +237,49 @@ def referral_logged(session: Session, *, referral: Referral) -> Target | None:
     return target
 
 
+def _reaches(session: Session, target: Target, referral: Referral) -> bool:
+    """``closing_target``'s rule for one target: the same person, and asked for through the
+    referral's ask, known by its advocate (``--via``) or at the same company."""
+    if not same_person(target, referral):
+        return False
+    ask = session.get(Ask, referral.ask_id) if referral.ask_id is not None else None
+    if ask is not None and ask.target_id == target.id:
+        return True
+    known = session.exec(
+        select(TargetVia.id).where(
+            TargetVia.target_id == target.id, TargetVia.advocate_id == referral.advocate_id
+        )
+    ).first()
+    return known is not None or _same_company(target, referral)
+
+
+def referral_edited(session: Session, *, referral: Referral) -> list[str]:
+    """A corrected referral reaches the target it now names, and no other: a target it no
+    longer reaches is open again, one it reaches now is closed, and a kept one is dated by
+    the referral's (corrected) day. What changed, for the confirmation."""
+    said: list[str] = []
+    kept = False
+    for target in reached_by(session, referral):
+        if _reaches(session, target, referral):
+            kept = True
+            if target.closed_on != referral.received_on:
+                target.closed_on = referral.received_on
+                target.updated_at = utcnow()
+                session.add(target)
+            continue
+        target.referral_id = None
+        target.closed_on = None
+        target.updated_at = utcnow()
+        session.add(target)
+        said.append(f"target #{target.id} {label(target)} is open again")
+    if not kept:
+        session.flush()  # the targets opened above are candidates again
+        reached = referral_logged(session, referral=referral)
+        if reached is not None:
+            said.append(f"target #{reached.id} {label(reached)} reached")
+    return said
+
+
 def reached_by(session: Session, referral: Referral) -> list[Target]:
     """The targets this referral reached (closed)."""
     return list(session.exec(select(Target).where(Target.referral_id == referral.id)).all())
