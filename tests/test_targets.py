@@ -201,6 +201,35 @@ def test_a_referral_moved_to_another_advocate_or_ask_is_judged_again(
 
 
 @pytest.mark.usefixtures("book")
+def test_ask_edit_for_links_the_ask_and_its_referral_reaches_the_target(
+    cli: Invoke, cli_json: Json, db_path: Path, engine: str
+) -> None:
+    ok(cli("advocate", "add", "Carla", "--nps", "9", *OLD))  # does not know Jan
+    ok(cli("ask", "add", "carla", "--on", "2026-03-02"))
+    ok(cli("referral", "add", "carla", "Jan Pieters", "--phone", "1", "--on", "2026-03-09"))
+    [referral] = cli_json("referral", "list")
+    assert referral["ask_id"] == 1 and targets(cli_json)["Jan Pieters"]["state"] == "open"
+    said = ok(cli("ask", "edit", "1", "--for", "Jan"))
+    assert "for target #1 Jan Pieters (Omega)" in said.stderr
+    assert "target #1 Jan Pieters (Omega) reached" in said.stderr
+    [ask] = cli_json("ask", "list")
+    assert (ask["target_id"], ask["target"]) == (1, "Jan Pieters (Omega)")
+    jan = targets(cli_json)["Jan Pieters"]
+    assert (jan["state"], jan["closed_on"], jan["referral_id"]) == ("reached", "2026-03-09", 1)
+    # a dropped target is refused, and nothing is written
+    ok(cli("target", "drop", "Eva"))
+    before = dump(db_path) if engine == "sqlite" else None
+    assert_one_line_error(cli("ask", "edit", "1", "--for", "Eva"), "is dropped; ask for an open")
+    if before is not None:
+        assert dump(db_path) == before
+    said = ok(cli("ask", "edit", "1", "--for", ""))
+    assert "for no target" in said.stderr and "is open again" in said.stderr
+    [ask] = cli_json("ask", "list")
+    assert (ask["target_id"], ask["target"]) == (None, None)
+    assert targets(cli_json)["Jan Pieters"]["state"] == "open"
+
+
+@pytest.mark.usefixtures("book")
 def test_next_names_the_targets_and_lifts_by_30(cli: Invoke, cli_json: Json) -> None:
     rows = {row["advocate"]: row for row in cli_json("next")}
     # promoter 9 = 100, passive 8 = 60 + 5; each + 30 for knowing a target (flat)

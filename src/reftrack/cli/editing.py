@@ -30,21 +30,31 @@ def ask_edit(
     target: Annotated[
         str | None, typer.Option("--target", help="Who or what you asked for.")
     ] = None,
+    for_: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help='The target you asked to meet (name or id; "" for none).',
+            autocompletion=completion.targets,
+        ),
+    ] = None,
     on: OnEdit = None,
     note: NoteOption = None,
 ) -> None:
     """Correct an ask; only the options given change.
 
     --on re-dates its open check-back and circle-back by as many days; --advocate moves it
-    and its follow-ups to another advocate (refused while referrals answer it).
+    and its follow-ups to another advocate (refused while referrals answer it); --for links
+    it to a target, and a referral it brought of that person reaches the target.
 
-    Example: reftrack ask edit 12 --on 2026-03-02 --channel phone
+    Example: reftrack ask edit 12 --on 2026-03-02 --channel phone --for "Jan Pieters"
     """
     from reftrack import render
     from reftrack.services import corrections, lookup
 
     with common.write_session() as session:
         found = lookup.ask_by_id(session, ask)
+        named = for_.strip() if for_ is not None else None
         said = corrections.edit_ask(
             session,
             ask=found,
@@ -53,6 +63,8 @@ def ask_edit(
             target=target,
             on=common.when(on) if on is not None else None,  # a future date is refused
             note=note,
+            for_target=lookup.target(session, named) if named else None,
+            unlink_target=named == "",
         )
     render.message(f"ask #{found.id}: {'; '.join(said)}")
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from reftrack.config import Settings
 from reftrack.enums import WON_THANK_NOTE, Channel, FollowUpKind, Outcome, Status
 from reftrack.errors import InvalidInputError
-from reftrack.models import Advocate, Ask, FollowUp, Referral, id_of
+from reftrack.models import Advocate, Ask, FollowUp, Referral, Target, id_of
 from reftrack.services import rules, targets
 
 
@@ -37,8 +37,13 @@ def edit_ask(
     target: str | None = None,
     on: date | None = None,
     note: str | None = None,
+    for_target: Target | None = None,
+    unlink_target: bool = False,
 ) -> list[str]:
-    """Apply the given changes; returns what changed, for the confirmation."""
+    """Apply the given changes; returns what changed, for the confirmation.
+
+    ``for_target``: the ask named this person (an open target); ``unlink_target``: it named
+    none. Either way the referrals it brought are judged against the targets again."""
     said: list[str] = []
     if advocate is not None and advocate.id != ask.advocate_id:
         linked = session.exec(select(Referral).where(Referral.ask_id == ask.id)).all()
@@ -80,13 +85,37 @@ def edit_ask(
     if note is not None:
         ask.notes = note.strip() or None
         said.append("note changed")
+    linked = for_target is not None or unlink_target
+    if linked:
+        said.append(_relink(session, ask, for_target, keep_text=target is not None))
     if not said:
         raise InvalidInputError(
-            "nothing to change; give --advocate, --channel, --target, --on or --note"
+            "nothing to change; give --advocate, --channel, --target, --for, --on or --note"
         )
     rules.touch(session, ask)
     session.flush()
+    if linked:
+        for referral in session.exec(select(Referral).where(Referral.ask_id == ask.id)).all():
+            said += targets.referral_edited(session, referral=referral)
     return said
+
+
+def _relink(session: Session, ask: Ask, target: Target | None, *, keep_text: bool) -> str:
+    """The ask names ``target`` (None: no target); its free text follows the link unless
+    given (`--target`) or written by hand."""
+    old = session.get(Target, ask.target_id) if ask.target_id is not None else None
+    if target is not None and target.id != ask.target_id and not targets.is_open(target):
+        raise InvalidInputError(
+            f"target #{target.id} {target.name} is {targets.state_of(target)}; "
+            "ask for an open one (reftrack target list --open)"
+        )
+    followed = ask.target is None or (old is not None and ask.target == targets.label(old))
+    ask.target_id = target.id if target is not None else None
+    if followed and not keep_text:
+        ask.target = targets.label(target) if target is not None else None
+    if target is None:
+        return "for no target"
+    return f"for target #{target.id} {targets.label(target)}"
 
 
 def _unlink_ask(session: Session, referral: Referral) -> None:
