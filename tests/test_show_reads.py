@@ -17,15 +17,23 @@ import json
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from reftrack import db_file, render
 from reftrack.db import open_database, resolve_url
 from reftrack.db_file import SessionReader
 from reftrack.enums import OutputFormat
-from reftrack.models import Advocate
+from reftrack.models import Advocate, FollowUp, Referral
+from reftrack.records import followup_row, referral_row
 from reftrack.render import profile as shown
-from reftrack.services import advocates, giving, lookup, profile_text
+from reftrack.services import (
+    advocates,
+    giving,
+    lookup,
+    notes,
+    profile_text,
+    referral_text,
+)
 from tests.helpers import Invoke, People, both, ok
 
 pytestmark = pytest.mark.both_engines
@@ -255,3 +263,87 @@ def test_the_date_columns_follow_the_rule_the_profile_reads_them_by() -> None:
         for column in table.c:
             is_date = isinstance(column.type, Date)
             assert db_file.is_date(column.name) is is_date, (table.name, column.name)
+
+
+# --- referral show --------------------------------------------------------------------
+
+
+def orm_referral(session: Any, ref: str) -> tuple[Any, Any, Any]:
+    """What `referral show` read before it read SQL text: the ORM's records."""
+    found = lookup.referral(session, ref)
+    referrer = session.get(Advocate, found.advocate_id)
+    name = referrer.name if referrer else None
+    query = (
+        select(FollowUp)
+        .where(FollowUp.referral_id == found.id)
+        .order_by(col(FollowUp.due_on), col(FollowUp.id))
+    )
+    steps = [followup_row(f, name, found.prospect) for f in session.exec(query).all()]
+    log = [shown.note_line(n) for n in notes.notes_about(session, referral_ids=[found.id or 0])]
+    return referral_row(found, name), steps, log
+
+
+def text_referral(reader: Any, ref: str) -> tuple[Any, Any, Any]:
+    found = referral_text.of(reader, ref=ref)
+    name, prospect = found.referrer_name, found.referral.prospect
+    steps = [followup_row(f, name, prospect) for f in found.follow_ups]
+    log = [shown.note_line(n) for n in found.notes]
+    return referral_row(found.referral, name), steps, log
+
+
+def rendered_referral(row: Any, steps: Any, log: Any, fmt: OutputFormat) -> str:
+    out = io.StringIO()
+    render.reset_consoles()
+    with contextlib.redirect_stdout(out):
+        shown.show_referral(row, steps, fmt, currency="EUR", notes=log)
+    render.reset_consoles()
+    return out.getvalue()
+
+
+def test_referral_show_is_the_orms(cli: Invoke) -> None:
+    """Every referral, in every format: the SQL text renders as the ORM's records did,
+    through each executor on this engine (a won one with its thank-yous, an organic one
+    with a note)."""
+    fill(cli)
+    database = open_database(resolve_url(None))
+    compared = 0
+    try:
+        with database.session() as session:
+            ids = [r.id for r in session.exec(select(Referral)).all()]
+            readers = [SessionReader(session), *file_readers()]
+            for record_id in ids:
+                orm = orm_referral(session, str(record_id))
+                assert orm[1], record_id  # follow-ups to compare
+                for fmt in OutputFormat:
+                    want = rendered_referral(*orm, fmt)
+                    for reader in readers:
+                        got = rendered_referral(*text_referral(reader, str(record_id)), fmt)
+                        assert got == want, (record_id, fmt, type(reader).__name__)
+                        compared += 1
+            for reader in readers[1:]:
+                reader.close()
+    finally:
+        database.engine.dispose()
+    assert len(ids) == 2 and compared >= 2 * 3
+
+
+REFERRAL_REFS = ["Piet Bakker", "piet", "#1", " 2 ", "sara", "bakker", "nobody", "99", "", "%"]
+
+
+def test_referral_show_prints_the_same_through_both_executors(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(cli)
+    first: dict[str, str] = {}
+    for ref in REFERRAL_REFS:
+        for fmt in OutputFormat:
+            fast, slow, took_file = both(cli, monkeypatch, "referral", "show", ref, "-f", fmt.value)
+            assert fast == slow, (ref, fmt)
+            assert took_file, (ref, fmt)
+            if fmt is OutputFormat.table:
+                first[ref] = fast[2] or fast[1].splitlines()[0]
+    assert first["piet"] == first["#1"] == "#1 Piet Bakker (won)"
+    assert first[" 2 "] == first["sara"] == "#2 Sara Smit (new)"
+    assert first["nobody"].startswith("error: no referral named 'nobody'")
+    assert first["99"] == "error: no referral with id 99; see `reftrack referral list`\n"
+    assert first[""] == "error: referral name is empty; give a name or an id\n"

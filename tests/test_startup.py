@@ -117,6 +117,8 @@ DAILY_READS = {
     "advocate show --format json": (["advocate", "show", "1", "--format", "json"], HEAVY),
     "advocate show (ambiguous)": (["advocate", "show", "a"], HEAVY),
     "referral list --advocate": (["referral", "list", "--advocate", "anna"], HEAVY),
+    "referral show": (["referral", "show", "piet"], HEAVY),
+    "referral show --format json": (["referral", "show", "1", "--format", "json"], HEAVY),
 }
 
 

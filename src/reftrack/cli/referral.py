@@ -177,20 +177,13 @@ def show(referral: ReferralArg, fmt: FormatOption = OutputFormat.table) -> None:
     """
     from reftrack.records import followup_row, referral_row
     from reftrack.render import profile
-    from reftrack.services import followups, lookup, notes, referrals
+    from reftrack.services import referral_text
 
-    with common.read_session() as session:
-        found = lookup.referral(session, referral)
-        name = referrals.referrer_name(session, referral=found)
-        row = referral_row(found, name)
-        steps = [
-            followup_row(v.follow_up, name, found.prospect)
-            for v in followups.views(session, include_done=True, referral=found)
-        ]
-        log = [
-            profile.note_line(n)
-            for n in notes.notes_about(session, referral_ids=[int(found.id or 0)])
-        ]
+    found = common.read(lambda reader: referral_text.of(reader, ref=referral))
+    name, prospect = found.referrer_name, found.referral.prospect
+    row = referral_row(found.referral, name)
+    steps = [followup_row(f, name, prospect) for f in found.follow_ups]
+    log = [profile.note_line(n) for n in found.notes]
     profile.show_referral(row, steps, fmt, currency=common.settings().currency, notes=log)
 
 

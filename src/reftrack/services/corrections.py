@@ -85,8 +85,8 @@ def edit_ask(
     if note is not None:
         ask.notes = note.strip() or None
         said.append("note changed")
-    linked = for_target is not None or unlink_target
-    if linked:
+    relinked = for_target is not None or unlink_target
+    if relinked:
         said.append(_relink(session, ask, for_target, keep_text=target is not None))
     if not said:
         raise InvalidInputError(
@@ -94,7 +94,7 @@ def edit_ask(
         )
     rules.touch(session, ask)
     session.flush()
-    if linked:
+    if relinked:
         for referral in session.exec(select(Referral).where(Referral.ask_id == ask.id)).all():
             said += targets.referral_edited(session, referral=referral)
     return said

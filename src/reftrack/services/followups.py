@@ -93,14 +93,9 @@ class FollowUpView:
         return self.referral.prospect if self.referral else None
 
 
-def views(
-    session: Session,
-    *,
-    include_done: bool = False,
-    referral: Referral | None = None,
-) -> list[FollowUpView]:
-    """Follow-ups with their subjects, by due date. Open ones only unless ``include_done``;
-    only one referral's with ``referral``. (`due` reads its own way: services/due.py.)"""
+def views(session: Session, *, include_done: bool = False) -> list[FollowUpView]:
+    """Follow-ups with their subjects, by due date. Open ones only unless ``include_done``.
+    (`due` reads its own way: services/due.py; `referral show`: services/referral_text.py.)"""
     advocate_alias = aliased(Advocate)
     query = (
         select(FollowUp, advocate_alias, Referral, Ask)
@@ -110,8 +105,6 @@ def views(
     )
     if not include_done:
         query = query.where(col(FollowUp.done_on).is_(None))
-    if referral is not None:
-        query = query.where(FollowUp.referral_id == referral.id)
     query = query.order_by(col(FollowUp.due_on), col(FollowUp.id))
     return [
         FollowUpView(follow_up=f, advocate=a, referral=r, ask=k)

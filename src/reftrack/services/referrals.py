@@ -139,12 +139,6 @@ def list_referrals(
     return [(referral, name) for referral, name in rows]
 
 
-def referrer_name(session: Session, *, referral: Referral) -> str | None:
-    """The name of the advocate who introduced ``referral`` (None if that record is gone)."""
-    advocate = session.get(Advocate, referral.advocate_id)
-    return advocate.name if advocate else None
-
-
 def already_known(session: Session, *, referral: Referral) -> list[str]:
     """Warnings for a new referral whose prospect was referred before, or is an advocate
     (same name, case and accents ignored, or same e-mail)."""
