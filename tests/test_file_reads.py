@@ -25,8 +25,8 @@ from reftrack.cli import common
 from reftrack.db import Database, open_database, resolve_url, sqlite_path
 from reftrack.db_file import Reader, SessionReader
 from reftrack.enums import Segment, Status
-from reftrack.records import advocate_row, referral_row
-from reftrack.services import advocates, listing, referrals
+from reftrack.records import advocate_row, ask_row, followup_row, referral_row
+from reftrack.services import advocates, asks, followups, listing, referrals
 from tests.helpers import Invoke, People, both
 
 SCOPES = ("ann", "bob", "nobody", None)  # None: everyone; "nobody" sees the unowned only
@@ -49,6 +49,10 @@ def fill(cli: Invoke, people: People) -> None:
         ("ann", "referral", "move", "Piet Bakker", "won", "--value", "1200"),
         ("bob", "referral", "move", "Kees Visser", "lost", "--reason", "price"),
         ("bob", "referral", "move", "Lisa Dekker", "meeting"),
+        ("ann", "ask", "add", "Anna", "--channel", "phone", "--on", "2026-03-02", "--force"),
+        ("bob", "ask", "add", "Zoë", "--on", "2026-02-20", "--force"),
+        ("bob", "ask", "outcome", "Zoë", "declined"),
+        ("bob", "followup", "add", "--advocate", "Bram", "--due", "2026-04-01", "send the case"),
     ]
     for user, *args in script:
         result = cli(*args, env=people.env(user))
@@ -104,6 +108,30 @@ def test_the_lists_are_the_orm_lists(cli: Invoke, people: People) -> None:
                                     referral_row(r, n) for r, n in want_r
                                 ], (type(reader).__name__, scope, status, open_only, who)
                                 compared += len(want_r)
+                    for pending in (False, True):
+                        for who in (None, 1, 4):
+                            want_k = asks.list_asks(
+                                session,
+                                pending_only=pending,
+                                advocate=SimpleNamespace(id=who) if who else None,  # type: ignore[arg-type]
+                            )
+                            got_k = listing.asks(reader, pending_only=pending, advocate_id=who)
+                            assert [ask_row(k, n) for k, n in got_k] == [
+                                ask_row(k, n) for k, n in want_k
+                            ], (type(reader).__name__, scope, pending, who)
+                            compared += len(want_k)
+                    for include_done in (False, True):
+                        want_f = [
+                            followup_row(v.follow_up, v.advocate_name, v.prospect)
+                            for v in followups.views(session, include_done=include_done)
+                        ]
+                        got_f = listing.follow_ups(reader, include_done=include_done)
+                        assert [followup_row(*f) for f in got_f] == want_f, (
+                            type(reader).__name__,
+                            scope,
+                            include_done,
+                        )
+                        compared += len(want_f)
                     assert listing.book_is_empty(reader) is (scope == "nobody")
     finally:
         database.engine.dispose()
@@ -132,6 +160,14 @@ COMMANDS = [
     ("next",),
     ("next", "--all", "--format", "json"),
     ("today", "--owner", "ann"),
+    ("ask", "list"),
+    ("ask", "list", "--pending", "--format", "json"),
+    ("ask", "list", "--advocate", "zoe", "--format", "csv"),
+    ("ask", "list", "--owner", "bob"),
+    ("ask", "list", "--advocate", "nobody"),
+    ("followup", "list"),
+    ("followup", "list", "--all", "--format", "json"),
+    ("followup", "list", "--owner", "ann", "--format", "csv"),
     # bad input: Typer's words (cli/params.py hands the value to Typer's own conversion)
     ("due", "--format", "xml"),
     ("due", "--within", "3x"),

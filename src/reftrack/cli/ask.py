@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -153,14 +153,14 @@ def list_(
     """
     from reftrack import render
     from reftrack.records import ASK_COLUMNS, ask_row
-    from reftrack.services import asks, lookup
+    from reftrack.services import listing, lookup_text
 
-    with common.read_session(common.scope(owner, everyone)) as session:
-        who = lookup.advocate(session, advocate) if advocate else None
-        rows = [
-            ask_row(a, name)
-            for a, name in asks.list_asks(session, pending_only=pending, advocate=who)
-        ]
+    def read(reader: Any) -> list[dict[str, Any]]:
+        who = lookup_text.advocate(reader, advocate)["id"] if advocate else None
+        found = listing.asks(reader, pending_only=pending, advocate_id=who)
+        return [ask_row(a, name) for a, name in found]
+
+    rows = common.read(read, scope_owner=common.scope(owner, everyone))
     render.emit(rows, ASK_COLUMNS, fmt.value, table_columns=ASK_TABLE, empty="no asks match")
 
 

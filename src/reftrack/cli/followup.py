@@ -33,12 +33,6 @@ FollowUpArg = Annotated[
 ]
 
 
-def followup_rows(views: list[Any]) -> list[dict[str, Any]]:
-    from reftrack.records import followup_row
-
-    return [followup_row(v.follow_up, v.advocate_name, v.prospect) for v in views]
-
-
 @app.command("add")
 def add(
     note: Annotated[str, typer.Argument(help="What to do.")],
@@ -79,11 +73,14 @@ def list_(
     Example: reftrack followup list --format json
     """
     from reftrack import render
-    from reftrack.records import FOLLOWUP_COLUMNS
-    from reftrack.services import followups
+    from reftrack.records import FOLLOWUP_COLUMNS, followup_row
+    from reftrack.services import listing
 
-    with common.read_session(common.scope(owner, everyone)) as session:
-        rows = followup_rows(followups.views(session, include_done=all_))
+    def read(reader: Any) -> list[dict[str, Any]]:
+        found = listing.follow_ups(reader, include_done=all_)
+        return [followup_row(f, name, prospect) for f, name, prospect in found]
+
+    rows = common.read(read, scope_owner=common.scope(owner, everyone))
     render.emit(
         rows, FOLLOWUP_COLUMNS, fmt.value, table_columns=FOLLOWUP_TABLE, empty="no follow-ups"
     )

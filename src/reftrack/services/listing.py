@@ -1,8 +1,10 @@
-"""The lists people read many times a day (`advocate list`, `referral list`) as SQL text,
-run by either executor of db_file: sqlite3 on a SQLite file, SQLAlchemy elsewhere. No
-SQLAlchemy at import. The records come back as plain objects with the attributes of the
-models that `records.*_row` reads (dates as dates); tests/test_file_reads.py pins them to
-the ORM queries (``advocates.list_advocates``, ``referrals.list_referrals``).
+"""The lists people read many times a day (`advocate list`, `referral list`, `ask list`,
+`followup list`) as SQL text, run by either executor of db_file: sqlite3 on a SQLite file,
+psycopg2 on a team's server, SQLAlchemy elsewhere. No SQLAlchemy at import. The records
+come back as plain objects with the attributes of the models that `records.*_row` reads
+(dates as dates); tests/test_file_reads.py pins them to the ORM queries
+(``advocates.list_advocates``, ``referrals.list_referrals``, ``asks.list_asks``,
+``followups.views``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from reftrack.db_file import owner_scope as _scope
 from reftrack.db_file import record
-from reftrack.enums import OPEN_STATUSES, Segment, Status
+from reftrack.enums import OPEN_STATUSES, Outcome, Segment, Status
 from reftrack.names import escape_like
 
 if TYPE_CHECKING:
@@ -79,6 +81,52 @@ def referrals(
     for row in reader.rows(sql, params):
         name = row.pop("advocate__name")
         found.append((record(row), name))
+    return found
+
+
+def asks(
+    reader: Reader, *, pending_only: bool = False, advocate_id: int | None = None
+) -> list[tuple[SimpleNamespace, str]]:
+    """Asks with the name of the advocate asked, newest first."""
+    params: dict[str, Any] = {}
+    where = ""
+    if pending_only:
+        params["pending"] = Outcome.pending.value
+        where += " AND k.outcome = :pending"
+    if advocate_id is not None:
+        params["advocate_id"] = advocate_id
+        where += " AND k.advocate_id = :advocate_id"
+    where += _scope(reader, params, "k.owner")
+    sql = (
+        "SELECT k.*, a.name AS advocate__name FROM ask AS k "
+        f"JOIN advocate AS a ON a.id = k.advocate_id WHERE 1 = 1{where} "
+        "ORDER BY k.asked_on DESC, k.id DESC"
+    )
+    found = []
+    for row in reader.rows(sql, params):
+        name = row.pop("advocate__name")
+        found.append((record(row), name))
+    return found
+
+
+def follow_ups(
+    reader: Reader, *, include_done: bool = False
+) -> list[tuple[SimpleNamespace, str | None, str | None]]:
+    """Follow-ups by due date with the advocate's name and the referral's prospect (each
+    None when the follow-up has none); open ones only unless ``include_done``."""
+    params: dict[str, Any] = {}
+    where = "" if include_done else " AND f.done_on IS NULL"
+    where += _scope(reader, params, "f.owner")
+    sql = (
+        "SELECT f.*, a.name AS advocate__name, r.prospect AS referral__prospect "
+        "FROM follow_up AS f LEFT JOIN advocate AS a ON a.id = f.advocate_id "
+        f"LEFT JOIN referral AS r ON r.id = f.referral_id WHERE 1 = 1{where} "
+        "ORDER BY f.due_on, f.id"
+    )
+    found = []
+    for row in reader.rows(sql, params):
+        name, prospect = row.pop("advocate__name"), row.pop("referral__prospect")
+        found.append((record(row), name, prospect))
     return found
 
 
