@@ -21,6 +21,7 @@ opens, upgrades or refuses the database in its own words.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from importlib.util import find_spec
 from typing import Any
@@ -125,15 +126,37 @@ class ServerReader:
         self.connection.close()
 
 
+def import_psycopg2() -> Any:
+    """psycopg2, or None when it is not installed; imported without the standard library's
+    ``ssl`` when nothing has imported that yet.
+
+    psycopg2 imports ``ssl`` as it loads (half its import time) for one purpose: when it
+    can, Python has set OpenSSL's thread-locking callbacks, and libpq is told not to set its
+    own. OpenSSL 1.1 and later lock for themselves and ignore both, and where ``ssl`` cannot
+    be imported psycopg2 leaves the set-up to libpq, which is what this asks for: an
+    encrypted connection (``sslmode=require``) is still libpq's own TLS (tested against a
+    server with ``ssl = on``). Afterwards ``import ssl`` works as ever."""
+    blocked = "ssl" not in sys.modules
+    if blocked:
+        sys.modules["ssl"] = None  # type: ignore[assignment]  # an ImportError, on purpose
+    try:
+        import psycopg2
+    except ImportError:
+        return None
+    finally:
+        if blocked:
+            del sys.modules["ssl"]
+    return psycopg2
+
+
 def open_server(url: str, *, busy_timeout_ms: int) -> ServerReader | None:
     """The database at ``url`` as ``db.open_database`` would find it, without SQLAlchemy;
     None when it is anything but a reachable reftrack database at the head schema."""
     args = connect_args(url)
     if args is None or find_spec("psycopg") is None:
         return None  # without the layer's own driver, the layer says what to install
-    try:
-        import psycopg2
-    except ImportError:
+    psycopg2 = import_psycopg2()
+    if psycopg2 is None:
         return None
     connection = None
     try:
