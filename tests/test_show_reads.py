@@ -173,17 +173,26 @@ def test_show_prints_the_same_through_both_executors(
     cli: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill(cli)
+    assert first_lines(cli, monkeypatch, "advocate", REFS) == EXPECTED
+
+
+def first_lines(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch, kind: str, refs: list[str]
+) -> dict[str, str]:
+    """`KIND show REF` in every format through both executors: the same exit, stdout and
+    stderr, read from the file, an error one line on stderr with nothing on stdout; and
+    the first line the table shows (or the error) for each reference."""
     said: dict[str, str] = {}
-    for ref in REFS:
+    for ref in refs:
         for fmt in OutputFormat:
-            fast, slow, took_file = both(cli, monkeypatch, "advocate", "show", ref, "-f", fmt.value)
+            fast, slow, took_file = both(cli, monkeypatch, kind, "show", ref, "-f", fmt.value)
             assert fast == slow, (ref, fmt)
             assert took_file, (ref, fmt)
             if fast[0]:
                 assert fast[0] == 1 and fast[1] == "" and fast[2].count("\n") == 1, (ref, fast)
             if fmt is OutputFormat.table:
                 said[ref] = fast[2] or fast[1].splitlines()[0]
-    assert said == EXPECTED
+    return said
 
 
 # The first line each reference shows: the record it names, or the error.
@@ -334,14 +343,7 @@ def test_referral_show_prints_the_same_through_both_executors(
     cli: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill(cli)
-    first: dict[str, str] = {}
-    for ref in REFERRAL_REFS:
-        for fmt in OutputFormat:
-            fast, slow, took_file = both(cli, monkeypatch, "referral", "show", ref, "-f", fmt.value)
-            assert fast == slow, (ref, fmt)
-            assert took_file, (ref, fmt)
-            if fmt is OutputFormat.table:
-                first[ref] = fast[2] or fast[1].splitlines()[0]
+    first = first_lines(cli, monkeypatch, "referral", REFERRAL_REFS)
     assert first["piet"] == first["#1"] == "#1 Piet Bakker (won)"
     assert first[" 2 "] == first["sara"] == "#2 Sara Smit (new)"
     assert first["nobody"].startswith("error: no referral named 'nobody'")

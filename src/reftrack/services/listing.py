@@ -77,11 +77,7 @@ def referrals(
         f"JOIN advocate AS a ON a.id = r.advocate_id WHERE 1 = 1{where} "
         "ORDER BY r.received_on DESC, r.id DESC"
     )
-    found = []
-    for row in reader.rows(sql, params):
-        name = row.pop("advocate__name")
-        found.append((record(row), name))
-    return found
+    return _named(reader, sql, params)
 
 
 def asks(
@@ -102,6 +98,11 @@ def asks(
         f"JOIN advocate AS a ON a.id = k.advocate_id WHERE 1 = 1{where} "
         "ORDER BY k.asked_on DESC, k.id DESC"
     )
+    return _named(reader, sql, params)
+
+
+def _named(reader: Reader, sql: str, params: dict[str, Any]) -> list[tuple[SimpleNamespace, str]]:
+    """Each row as a record, with the advocate's name it was read with (``advocate__name``)."""
     found = []
     for row in reader.rows(sql, params):
         name = row.pop("advocate__name")
