@@ -41,19 +41,23 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     open_database(resolve_url(str(template)), wal=False).engine.dispose()  # the real path
     migrate = runner.run_upgrade
 
-    def run_upgrade(engine: Any, revision: str = "head") -> None:
-        if revision != "head" or engine.dialect.name != "sqlite":
-            return migrate(engine, revision)
+    def copied(engine: Any) -> bool:
+        """The template copied into the engine's file, if that file is empty."""
         raw = engine.raw_connection()
         try:
             target = raw.driver_connection
             if target.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                return migrate(engine, revision)
+                return False
             with closing(sqlite3.connect(template)) as source:
                 source.backup(target)
+            return True
         finally:
             raw.close()
-        return None
+
+    def run_upgrade(engine: Any, revision: str = "head") -> None:
+        if revision == "head" and engine.dialect.name == "sqlite" and copied(engine):
+            return
+        migrate(engine, revision)
 
     patch = pytest.MonkeyPatch()
     patch.setattr(runner, "run_upgrade", run_upgrade)

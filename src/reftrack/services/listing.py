@@ -64,20 +64,11 @@ def referrals(
     where = ""
     if status is not None:
         params["status"] = status.value
-        where += " AND r.status = :status"
+        where += " AND t.status = :status"
     if open_only:
         params.update({f"open{n}": s.value for n, s in enumerate(OPEN_STATUSES)})
-        where += f" AND r.status IN ({', '.join(f':open{n}' for n in range(len(OPEN_STATUSES)))})"
-    if advocate_id is not None:
-        params["advocate_id"] = advocate_id
-        where += " AND r.advocate_id = :advocate_id"
-    where += _scope(reader, params, "r.owner")
-    sql = (
-        "SELECT r.*, a.name AS advocate__name FROM referral AS r "
-        f"JOIN advocate AS a ON a.id = r.advocate_id WHERE 1 = 1{where} "
-        "ORDER BY r.received_on DESC, r.id DESC"
-    )
-    return _named(reader, sql, params)
+        where += f" AND t.status IN ({', '.join(f':open{n}' for n in range(len(OPEN_STATUSES)))})"
+    return _newest_with_advocate(reader, "referral", "received_on", where, params, advocate_id)
 
 
 def asks(
@@ -88,21 +79,30 @@ def asks(
     where = ""
     if pending_only:
         params["pending"] = Outcome.pending.value
-        where += " AND k.outcome = :pending"
+        where += " AND t.outcome = :pending"
+    return _newest_with_advocate(reader, "ask", "asked_on", where, params, advocate_id)
+
+
+def _newest_with_advocate(
+    reader: Reader,
+    table: str,
+    day_column: str,
+    where: str,
+    params: dict[str, Any],
+    advocate_id: int | None,
+) -> list[tuple[SimpleNamespace, str]]:
+    """The rows of ``table`` (as ``t``) that match ``where``, one advocate's when
+    ``advocate_id`` is given, within the reader's owner scope; each as a record with the
+    name of its advocate, newest ``day_column`` first (then the newest id)."""
     if advocate_id is not None:
         params["advocate_id"] = advocate_id
-        where += " AND k.advocate_id = :advocate_id"
-    where += _scope(reader, params, "k.owner")
+        where += " AND t.advocate_id = :advocate_id"
+    where += _scope(reader, params, "t.owner")
     sql = (
-        "SELECT k.*, a.name AS advocate__name FROM ask AS k "
-        f"JOIN advocate AS a ON a.id = k.advocate_id WHERE 1 = 1{where} "
-        "ORDER BY k.asked_on DESC, k.id DESC"
+        f"SELECT t.*, a.name AS advocate__name FROM {table} AS t "
+        f"JOIN advocate AS a ON a.id = t.advocate_id WHERE 1 = 1{where} "
+        f"ORDER BY t.{day_column} DESC, t.id DESC"
     )
-    return _named(reader, sql, params)
-
-
-def _named(reader: Reader, sql: str, params: dict[str, Any]) -> list[tuple[SimpleNamespace, str]]:
-    """Each row as a record, with the advocate's name it was read with (``advocate__name``)."""
     found = []
     for row in reader.rows(sql, params):
         name = row.pop("advocate__name")
