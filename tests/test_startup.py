@@ -129,17 +129,26 @@ DAILY_READS = {
 def test_daily_reads_on_a_file_import_no_database_layer(cli: Any, db_path: Path, name: str) -> None:
     """On an ordinary SQLite file these read through the standard library's sqlite3."""
     argv, forbidden = DAILY_READS[name]
+    fill_for_reads(cli)
+    stdout, report = probe(["reftrack", *argv], {"REFTRACK_DB": str(db_path)})
+    assert_read(name, stdout, report)
+    assert not set(report["loaded"]) & set(forbidden), (name, report["loaded"])
+
+
+def fill_for_reads(cli: Any) -> None:
+    """Something for each daily read to show (`next` still has Bram to suggest)."""
     assert cli("advocate", "add", "Anna", "--nps", "9", "--tag", "vip").exit_code == 0
     assert cli("referral", "add", "Anna", "Piet", "--organic").exit_code == 0
     assert cli("advocate", "add", "Bram").exit_code == 0
     assert cli("ask", "add", "Anna", "--force").exit_code == 0
-    stdout, report = probe(["reftrack", *argv], {"REFTRACK_DB": str(db_path)})
+
+
+def assert_read(name: str, stdout: str, report: dict) -> None:
     if name.endswith("(ambiguous)"):  # an error, said without the database layer too
         assert report["code"] == 1 and not stdout, name
     else:
         assert report["code"] in (0, None, 3), stdout
         assert stdout.strip(), name  # it read the book
-    assert not set(report["loaded"]) & set(forbidden), (name, report["loaded"])
 
 
 @pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
@@ -151,17 +160,10 @@ def test_daily_reads_on_a_team_database_import_no_database_layer(
     import neither the database layer nor its driver, psycopg 3 (≈100 ms of a read), nor
     the standard library's ssl (half of psycopg2's import; db_server.import_psycopg2)."""
     argv, forbidden = DAILY_READS[name]
-    assert cli("advocate", "add", "Anna", "--nps", "9", "--tag", "vip").exit_code == 0
-    assert cli("referral", "add", "Anna", "Piet", "--organic").exit_code == 0
-    assert cli("ask", "add", "Anna", "--force").exit_code == 0
-    assert cli("advocate", "add", "Bram").exit_code == 0  # one `next` still suggests
+    fill_for_reads(cli)
     watched = (*forbidden, "psycopg", "psycopg2", "ssl")
     stdout, report = probe(["reftrack", *argv], {"REFTRACK_DB": pg_database}, watched)
-    if name.endswith("(ambiguous)"):
-        assert report["code"] == 1 and not stdout, name
-    else:
-        assert report["code"] in (0, None, 3), stdout
-        assert stdout.strip(), name  # it read the book
+    assert_read(name, stdout, report)
     assert report["loaded"] == ["psycopg2"], (name, report["loaded"])
 
 
